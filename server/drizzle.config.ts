@@ -1,0 +1,9 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './server/src/db/schema/index.ts',
+  out: './migrations',
+  casing: 'snake_case',
+  // Generation works offline from the schema files; no database needed.
+});

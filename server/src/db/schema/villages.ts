@@ -1,0 +1,64 @@
+import { bigint, boolean, check, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { AREA_CLASSES } from '@registry/shared/enums';
+import { geometry } from '../columns/geometry';
+import { adminUnits } from './admin-units';
+import { createdAt, inList, syntheticColumns, updatedAt, validGeometry, version } from './common';
+
+/** Thôn / bản / tổ dân phố: the unit the plan's coverage targets count. */
+export const villages = pgTable(
+  'villages',
+  {
+    id: integer().primaryKey().generatedByDefaultAsIdentity(),
+    /** Stable public code: commune code + sequence, e.g. 07210-003. */
+    code: text().notNull().unique(),
+    name: text().notNull(),
+    communeId: integer()
+      .notNull()
+      .references(() => adminUnits.id, { onDelete: 'restrict' }),
+    boundary: geometry('MultiPolygon').notNull(),
+    population: integer().notNull().default(0),
+    households: integer().notNull().default(0),
+    areaClass: text().notNull(),
+    /** Mountainous / ethnic-minority area (xã miền núi, vùng đồng bào dân tộc thiểu số). */
+    mountainous: boolean().notNull().default(false),
+    ...syntheticColumns(),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('villages_commune_idx').on(t.communeId),
+    index('villages_boundary_gix').using('gist', t.boundary),
+    check('villages_boundary_valid_chk', validGeometry('boundary')),
+    check('villages_area_class_chk', inList('area_class', AREA_CLASSES)),
+    check('villages_counts_chk', sql`population >= 0 AND households >= 0`),
+  ],
+);
+
+/** One serviceable place (household or building); coverage is counted over these. */
+export const locations = pgTable(
+  'locations',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    /** Stable public id, e.g. L-07210-003-00042. */
+    code: text().notNull().unique(),
+    villageId: integer()
+      .notNull()
+      .references(() => villages.id, { onDelete: 'cascade' }),
+    geom: geometry('Point').notNull(),
+    /** Households or business units at this place. */
+    units: integer().notNull().default(1),
+    kind: text().notNull().default('household'),
+    ...syntheticColumns(),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('locations_village_idx').on(t.villageId),
+    index('locations_geom_gix').using('gist', t.geom),
+    check('locations_units_chk', sql`units > 0`),
+    check('locations_kind_chk', sql`kind IN ('household', 'business', 'public', 'other')`),
+  ],
+);

@@ -1,0 +1,23 @@
+// Numeric limits shared by database CHECKs, API validation and form inputs.
+export const LIMITS = {
+  codeMaxLength: 64,
+  nameMaxLength: 200,
+  textMaxLength: 4000,
+  heightMaxMeters: 300,
+  antennaHeightMaxMeters: 300,
+  bandMinMHz: 450,
+  bandMaxMHz: 52_600,
+  azimuthMaxDeg: 360,
+  beamwidthMaxDeg: 360,
+  tiltMinDeg: -90,
+  tiltMaxDeg: 90,
+  maplMinDb: 60,
+  maplMaxDb: 200,
+  tenantCapacityMax: 20,
+  portsMax: 10_000,
+  ductsMax: 1_000,
+  fibreCountMax: 10_000,
+  passwordMinLength: 10,
+  pageSizeDefault: 100,
+  pageSizeMax: 1000,
+} as const;
