@@ -1,4 +1,4 @@
-import { bigint, boolean, check, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { AREA_CLASSES } from '@registry/shared/enums';
 import { geometry } from '../columns/geometry';

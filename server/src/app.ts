@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import helmet from '@fastify/helmet';
+import compress from '@fastify/compress';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { Config } from './config';
+import type { Database } from './db/client';
+import dbPlugin from './plugins/db';
+import errorHandler from './plugins/error-handler';
+import authPlugin from './plugins/auth';
+import openapi from './plugins/openapi';
+import healthRoutes from './modules/health/health.routes';
+import authRoutes from './modules/auth/auth.routes';
+import { createAuthService } from './modules/auth/auth.service';
+
+export interface BuildAppOptions {
+  config: Config;
+  /** Use this database instead of opening one from config (tests). */
+  database?: Database;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * The whole server, without listen(): tests call app.inject() or listen on
+ * port 0 themselves. Every plugin and route module is registered here, so
+ * this file is the map of the server.
+ */
+export async function buildApp({ config, database, logger }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? { level: config.LOG_LEVEL },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    disableRequestLogging: false,
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandler);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", ...(config.BASEMAP_STYLE_URL ? [new URL(config.BASEMAP_STYLE_URL).origin] : [])],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(compress, { global: true, threshold: 1024 });
+  await app.register(rateLimit, { global: false });
+  await app.register(dbPlugin, { url: config.DATABASE_URL, database });
+  await app.register(authPlugin, { cookieSecure: config.COOKIE_SECURE });
+  await app.register(openapi);
+
+  const pool = app.database.pool;
+  await app.register(healthRoutes);
+  await app.register(authRoutes, {
+    service: createAuthService({
+      pool,
+      sessionTtlHours: config.SESSION_TTL_HOURS,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      lockMinutes: config.LOGIN_LOCK_MINUTES,
+    }),
+  });
+
+  await registerClient(app, config);
+  return app;
+}
+
+/** Serves the built client at / with a fallback to index.html for client routes. */
+async function registerClient(app: FastifyInstance, config: Config) {
+  const dist = config.CLIENT_DIST ? resolve(config.CLIENT_DIST) : '';
+  if (!dist || !existsSync(join(dist, 'index.html'))) return;
+  await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
+  const apiPrefixes = ['/api', '/ogc', '/tiles', '/docs', '/healthz'];
+  app.get('/*', (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (apiPrefixes.some((p) => path === p || path.startsWith(`${p}/`)) || /\.[a-z0-9]+$/i.test(path)) {
+      return reply.callNotFound();
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}
