@@ -16,6 +16,8 @@ import openapi from './plugins/openapi';
 import healthRoutes from './modules/health/health.routes';
 import authRoutes from './modules/auth/auth.routes';
 import { createAuthService } from './modules/auth/auth.service';
+import { createRegistryEvents, type RegistryEvents } from './lib/events';
+import { createProvinceGuard, type ProvinceGuard } from './modules/geo/province-guard';
 
 export interface BuildAppOptions {
   config: Config;
@@ -72,6 +74,11 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
   await app.register(openapi);
 
   const pool = app.database.pool;
+  // Shared by the modules below: post-commit change notifications and the province check.
+  const events = createRegistryEvents();
+  const provinceGuard = createProvinceGuard(pool, config.PROVINCE_MARGIN_M);
+  app.decorate('events', events);
+  app.decorate('provinceGuard', provinceGuard);
   await app.register(healthRoutes);
   await app.register(authRoutes, {
     service: createAuthService({
@@ -84,6 +91,13 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
 
   await registerClient(app, config);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    events: RegistryEvents;
+    provinceGuard: ProvinceGuard;
+  }
 }
 
 /** Serves the built client at / with a fallback to index.html for client routes. */
