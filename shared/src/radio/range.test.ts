@@ -72,9 +72,9 @@ describe('solveRange', () => {
 
 describe('maplDbFor', () => {
   it('prefers the narrowest band row, then the technology row, and reads overrides', () => {
-    expect(maplDbFor(DEFAULT_PARAMETERS, '4G', 900)).toEqual({ maplDb: 143, key: 'mapl.4G.450-1000' });
-    expect(maplDbFor(DEFAULT_PARAMETERS, '4G', 2600)).toEqual({ maplDb: 138, key: 'mapl.4G.1000-2700' });
-    expect(maplDbFor(DEFAULT_PARAMETERS, '4G', 3500)).toEqual({ maplDb: 140, key: 'mapl.4G' });
+    expect(maplDbFor(DEFAULT_PARAMETERS, '4G', 900)).toEqual({ maplDb: 128, key: 'mapl.4G.450-1000' });
+    expect(maplDbFor(DEFAULT_PARAMETERS, '4G', 2600)).toEqual({ maplDb: 124, key: 'mapl.4G.1000-2700' });
+    expect(maplDbFor(DEFAULT_PARAMETERS, '4G', 3500)).toEqual({ maplDb: 126, key: 'mapl.4G' });
     expect(maplDbFor({ ...DEFAULT_PARAMETERS, 'mapl.5G.3300-3800': 127 }, '5G', 3500)).toEqual({ maplDb: 127, key: 'mapl.5G.3300-3800' });
   });
 });
