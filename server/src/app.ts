@@ -40,7 +40,6 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    disableRequestLogging: false,
     trustProxy: true,
   });
   app.setValidatorCompiler(validatorCompiler);
