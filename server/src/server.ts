@@ -18,7 +18,11 @@ async function main() {
     }
     throw error;
   }
-  const app = await buildApp({ config });
+  // Readable logs on a terminal, JSON lines everywhere else (files, journald, CI).
+  const logger = process.stdout.isTTY
+    ? { level: config.LOG_LEVEL, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+    : { level: config.LOG_LEVEL };
+  const app = await buildApp({ config, logger });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000);
