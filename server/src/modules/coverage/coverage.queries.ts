@@ -1,0 +1,515 @@
+// Coverage engine SQL. Every statement is plain SQL text with $n parameters,
+// run through a Runner so that the same text serves a pg Pool/client (full
+// recompute, scripts, benchmark) and a drizzle handle or transaction (the
+// registry's write transactions). Heavy spatial work is set-based here; the
+// radio model (range, wedge) is computed in TypeScript (shared/src/radio).
+import { createHash } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
+import type pg from 'pg';
+import { utmEpsgForLonLat } from '@registry/shared/radio/wedge';
+import type { DbOrTx } from '../../db/client';
+
+export interface Runner {
+  query<T extends object>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** A pg Pool or PoolClient as a Runner. */
+export function pgRunner(client: pg.Pool | pg.PoolClient | pg.Client): Runner {
+  return {
+    async query<T extends object>(text: string, params: unknown[] = []) {
+      const r = await client.query(text, params);
+      return r.rows as T[];
+    },
+  };
+}
+
+/** Builds a drizzle SQL object from text with $1…$n placeholders. */
+export function textToSql(text: string, params: unknown[]): SQL {
+  const chunks: SQL[] = [];
+  const re = /\$(\d+)/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    chunks.push(sql.raw(text.slice(last, m.index)));
+    chunks.push(sql`${sql.param(params[Number(m[1]) - 1])}`);
+    last = m.index + m[0].length;
+  }
+  chunks.push(sql.raw(text.slice(last)));
+  return sql.join(chunks, sql.raw(''));
+}
+
+/** A drizzle database or transaction handle as a Runner. */
+export function drizzleRunner(db: DbOrTx): Runner {
+  return {
+    async query<T extends object>(text: string, params: unknown[] = []) {
+      const r = await db.execute(textToSql(text, params));
+      return r.rows as T[];
+    },
+  };
+}
+
+// ---------------------------------------------------------------- parameters
+
+export interface ParameterRow {
+  key: string;
+  value: number;
+  unit: string;
+  descriptionVi: string;
+  descriptionEn: string;
+  minValue: number | null;
+  maxValue: number | null;
+  updatedAt: string;
+}
+
+export async function selectParameterRows(db: Runner): Promise<ParameterRow[]> {
+  return db.query<ParameterRow>(
+    `SELECT key, value, unit, description_vi AS "descriptionVi", description_en AS "descriptionEn",
+            min_value AS "minValue", max_value AS "maxValue", updated_at::text AS "updatedAt"
+       FROM coverage_parameters ORDER BY key`,
+  );
+}
+
+export function parameterMap(rows: readonly Pick<ParameterRow, 'key' | 'value'>[]): Record<string, number> {
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
+/** Stable hash of a parameter set: sha256 over the sorted key=value list. */
+export function parametersHash(params: Record<string, number>): string {
+  const text = Object.keys(params)
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join('\n');
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+export async function updateParameterValue(db: Runner, key: string, value: number, userId: number | null): Promise<ParameterRow | null> {
+  const rows = await db.query<ParameterRow>(
+    `UPDATE coverage_parameters SET value = $2, updated_by = $3, version = version + 1, updated_at = now()
+      WHERE key = $1
+      RETURNING key, value, unit, description_vi AS "descriptionVi", description_en AS "descriptionEn",
+                min_value AS "minValue", max_value AS "maxValue", updated_at::text AS "updatedAt"`,
+    [key, value, userId],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * The metric CRS for footprints: settings.metric_srid when set (a number,
+ * "EPSG:n" or {"srid": n}), else the UTM zone of the villages' centre, else
+ * of the sites' centre. Chosen from the data, never hard-coded.
+ */
+export async function selectMetricSrid(db: Runner): Promise<number> {
+  const rows = await db.query<{ setting: unknown; vx: number | null; vy: number | null; sx: number | null; sy: number | null }>(
+    `SELECT (SELECT value FROM settings WHERE key = 'metric_srid') AS setting,
+            ST_X(v.c) AS vx, ST_Y(v.c) AS vy, ST_X(s.c) AS sx, ST_Y(s.c) AS sy
+       FROM (SELECT ST_Centroid(ST_Extent(boundary)::geometry) AS c FROM villages) v,
+            (SELECT ST_Centroid(ST_Extent(geom)::geometry) AS c FROM sites) s`,
+  );
+  const row = rows[0];
+  const fromSetting = parseSrid(row?.setting);
+  if (fromSetting) return fromSetting;
+  if (row?.vx != null && row.vy != null) return utmEpsgForLonLat(row.vx, row.vy);
+  if (row?.sx != null && row.sy != null) return utmEpsgForLonLat(row.sx, row.sy);
+  throw new Error('no metric CRS: settings.metric_srid is not set and there are no villages or sites to choose a UTM zone from');
+}
+
+function parseSrid(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  if (typeof value === 'string') {
+    const m = /^(?:EPSG:)?(\d{4,6})$/i.exec(value.trim());
+    return m ? Number(m[1]) : null;
+  }
+  if (value && typeof value === 'object' && 'srid' in value) return parseSrid((value as { srid: unknown }).srid);
+  return null;
+}
+
+// ------------------------------------------------------------------ sectors
+
+export interface SectorRadioRow {
+  id: number;
+  technology: '2G' | '3G' | '4G' | '5G';
+  bandMhz: number;
+  azimuthDeg: number;
+  beamwidthDeg: number;
+  antennaHeightM: number;
+  maplDb: number | null;
+  areaClass: 'urban' | 'suburban' | 'rural';
+  rangeM: number | null;
+  footprintModel: string | null;
+}
+
+/**
+ * Radio inputs of sectors (all when ids is null). The area class is the
+ * site's village's; a site with no village takes the village containing it,
+ * then its commune's class, then rural.
+ */
+export async function selectSectorRadioInputs(db: Runner, sectorIds: number[] | null): Promise<SectorRadioRow[]> {
+  return db.query<SectorRadioRow>(
+    `SELECT s.id, s.technology, s.band_mhz AS "bandMhz", s.azimuth_deg AS "azimuthDeg", s.beamwidth_deg AS "beamwidthDeg",
+            s.antenna_height_m AS "antennaHeightM", s.mapl_db AS "maplDb", s.range_m AS "rangeM", s.footprint_model AS "footprintModel",
+            coalesce(v.area_class, vp.area_class, au.area_class, 'rural') AS "areaClass"
+       FROM sectors s
+       JOIN sites st ON st.id = s.site_id
+       LEFT JOIN villages v ON v.id = st.village_id
+       LEFT JOIN LATERAL (SELECT area_class FROM villages x WHERE st.village_id IS NULL AND ST_Covers(x.boundary, st.geom) LIMIT 1) vp ON true
+       LEFT JOIN admin_units au ON au.id = st.admin_unit_id
+      WHERE $1::int[] IS NULL OR s.id = ANY($1::int[])`,
+    [sectorIds],
+  );
+}
+
+export interface DerivedFootprint {
+  id: number;
+  rangeM: number;
+  model: string;
+  /** Ring in local metres around the antenna, WKT; null when the range is 0. */
+  ringWkt: string | null;
+}
+
+/**
+ * Writes derived ranges and footprints: the ring (local metres) is moved to
+ * the site in the metric CRS and transformed to 4326. Rows whose stored
+ * footprint is already identical are left alone.
+ */
+export async function writeSectorFootprints(db: Runner, srid: number, rows: DerivedFootprint[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await db.query<{ n: number }>(
+    `WITH d AS (
+       SELECT u.id, u.range_m, u.model, u.wkt FROM unnest($1::int[], $2::float8[], $3::text[], $4::text[]) AS u(id, range_m, model, wkt)
+     ), f AS (
+       SELECT d.id, d.range_m, d.model,
+              CASE WHEN d.wkt IS NULL THEN NULL ELSE
+                ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText(d.wkt), ST_X(p.m), ST_Y(p.m)), $5::int), 4326) END AS footprint
+         FROM d JOIN sectors s ON s.id = d.id JOIN sites st ON st.id = s.site_id
+         CROSS JOIN LATERAL (SELECT ST_Transform(st.geom, $5::int) AS m) p
+     ), u AS (
+       UPDATE sectors s SET range_m = f.range_m, footprint_model = f.model, footprint = f.footprint
+         FROM f
+        WHERE s.id = f.id
+          AND (s.range_m IS DISTINCT FROM f.range_m::real OR s.footprint_model IS DISTINCT FROM f.model
+               OR (s.footprint IS NULL) <> (f.footprint IS NULL) OR NOT ST_OrderingEquals(s.footprint, f.footprint))
+       RETURNING 1
+     )
+     SELECT count(*)::int AS n FROM u`,
+    [rows.map((x) => x.id), rows.map((x) => x.rangeM), rows.map((x) => x.model), rows.map((x) => x.ringWkt), srid],
+  );
+  return r[0]?.n ?? 0;
+}
+
+// ------------------------------------------------------------- contributors
+
+/**
+ * The contributors the inventory implies now, for the given sectors and
+ * access points (all when both are null):
+ *  - an active 4G or 5G sector on an active site, with a footprint, gives a
+ *    '4G' row ("4G or better"); a 5G sector also gives a '5G' row;
+ *  - an active access point with a free port (ports_used < ports_total), not
+ *    fed by a decommissioned route, gives an 'FTTH' row whose reach is the
+ *    drop-distance disc ($3: ring in local metres) around it.
+ * $1 sector ids, $2 access point ids, $3 disc WKT, $4 metric SRID.
+ */
+export const CURRENT_CONTRIBUTORS_SQL = `
+  SELECT 'sector'::text AS kind, s.id AS source_id, s.site_id, t.technology, s.carrier_id, s.footprint AS reach
+    FROM sectors s
+    JOIN sites st ON st.id = s.site_id
+    CROSS JOIN LATERAL (VALUES ('4G'), ('5G')) AS t(technology)
+   WHERE s.status = 'active' AND st.status = 'active' AND s.footprint IS NOT NULL
+     AND s.technology IN ('4G', '5G') AND (t.technology = '4G' OR s.technology = '5G')
+     AND ($1::int[] IS NULL AND $2::int[] IS NULL OR s.id = ANY($1::int[]))
+  UNION ALL
+  SELECT 'access_point', a.id, NULL::int, 'FTTH', a.owner_carrier_id,
+         ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText($3::text), ST_X(ST_Transform(a.geom, $4::int)), ST_Y(ST_Transform(a.geom, $4::int))), $4::int), 4326)
+    FROM access_points a
+    LEFT JOIN fibre_routes r ON r.id = a.fibre_route_id
+   WHERE a.status = 'active' AND a.ports_used < a.ports_total AND (r.id IS NULL OR r.status <> 'decommissioned')
+     AND ($1::int[] IS NULL AND $2::int[] IS NULL OR a.id = ANY($2::int[]))`;
+
+export async function replaceAllContributors(db: Runner, discWkt: string, srid: number): Promise<number> {
+  await db.query(`DELETE FROM coverage_contributors`);
+  const r = await db.query<{ n: number }>(
+    `WITH ins AS (
+       INSERT INTO coverage_contributors (kind, source_id, site_id, technology, carrier_id, reach)
+       SELECT kind, source_id, site_id, technology, carrier_id, reach FROM (${CURRENT_CONTRIBUTORS_SQL}) c
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+    [null, null, discWkt, srid],
+  );
+  return r[0]?.n ?? 0;
+}
+
+/** Sector and access-point ids an edit touches: the given ones, those of the given sites and routes, and the engine's old rows. */
+export async function resolveChangedSources(
+  db: Runner,
+  change: { sectorIds: number[]; siteIds: number[]; accessPointIds: number[]; routeIds: number[] },
+): Promise<{ sectorIds: number[]; accessPointIds: number[] }> {
+  const rows = await db.query<{ sectorIds: number[] | null; accessPointIds: number[] | null }>(
+    `SELECT ARRAY(
+              SELECT unnest($1::int[])
+              UNION SELECT id FROM sectors WHERE site_id = ANY($2::int[])
+              UNION SELECT source_id FROM coverage_contributors WHERE kind = 'sector' AND site_id = ANY($2::int[])
+            ) AS "sectorIds",
+            ARRAY(
+              SELECT unnest($3::int[])
+              UNION SELECT id FROM access_points WHERE fibre_route_id = ANY($4::int[])
+            ) AS "accessPointIds"`,
+    [change.sectorIds, change.siteIds, change.accessPointIds, change.routeIds],
+  );
+  return { sectorIds: rows[0]?.sectorIds ?? [], accessPointIds: rows[0]?.accessPointIds ?? [] };
+}
+
+export interface CoverageDelta {
+  kind: 'delta' | 'gap';
+  villageId: number;
+  technology: string;
+  /** 0 = any carrier. */
+  carrierId: number;
+  deltaUnits: number;
+}
+
+/**
+ * One statement that swaps the engine's rows for the given sources and
+ * returns what changed. In a single statement the data-modifying CTEs (old:
+ * DELETE … RETURNING, new: INSERT … RETURNING) are invisible to the reads of
+ * coverage_contributors, which therefore see the state before the edit:
+ *   changed  = per source and technology, the region where coverage may differ:
+ *              the symmetric difference of old and new reach (same carrier),
+ *              else both;
+ *   touched  = locations inside a changed region;
+ *   hits     = every contributor covering a touched location, before and after;
+ *   result   = per village, technology and carrier (0 = any) the change in
+ *              covered units, plus the (village, technology) whose gap to redraw.
+ */
+export async function swapContributors(db: Runner, sectorIds: number[], accessPointIds: number[], discWkt: string, srid: number): Promise<CoverageDelta[]> {
+  return db.query<CoverageDelta>(
+    `WITH
+     old AS (
+       DELETE FROM coverage_contributors
+        WHERE (kind = 'sector' AND source_id = ANY($1::int[])) OR (kind = 'access_point' AND source_id = ANY($2::int[]))
+       RETURNING kind, source_id, technology, carrier_id, reach),
+     new AS (
+       INSERT INTO coverage_contributors (kind, source_id, site_id, technology, carrier_id, reach)
+       SELECT kind, source_id, site_id, technology, carrier_id, reach FROM (${CURRENT_CONTRIBUTORS_SQL}) c
+       WHERE cardinality($1::int[]) + cardinality($2::int[]) > 0
+       RETURNING kind, source_id, technology, carrier_id, reach),
+     changed AS (
+       SELECT coalesce(o.technology, n.technology) AS technology,
+              CASE WHEN o.reach IS NULL THEN n.reach
+                   WHEN n.reach IS NULL THEN o.reach
+                   WHEN o.carrier_id = n.carrier_id THEN ST_SymDifference(o.reach, n.reach)
+                   ELSE ST_Union(o.reach, n.reach) END AS region
+         FROM old o FULL JOIN new n ON o.kind = n.kind AND o.source_id = n.source_id AND o.technology = n.technology
+        WHERE o.reach IS NULL OR n.reach IS NULL OR o.carrier_id <> n.carrier_id OR NOT ST_OrderingEquals(o.reach, n.reach)),
+     regions AS (SELECT technology, region FROM changed WHERE NOT ST_IsEmpty(region)),
+     touched AS (
+       SELECT DISTINCT l.id, l.village_id, l.units, l.geom, g.technology
+         FROM regions g JOIN locations l ON ST_Intersects(g.region, l.geom)),
+     hits AS (
+       SELECT t.id, t.village_id, t.units, t.technology, c.carrier_id, true AS before,
+              NOT EXISTS (SELECT 1 FROM old o WHERE o.kind = c.kind AND o.source_id = c.source_id AND o.technology = c.technology) AS after
+         FROM touched t JOIN coverage_contributors c ON c.technology = t.technology AND ST_Intersects(c.reach, t.geom)
+       UNION ALL
+       SELECT t.id, t.village_id, t.units, t.technology, n.carrier_id, false, true
+         FROM touched t JOIN new n ON n.technology = t.technology AND ST_Intersects(n.reach, t.geom)),
+     per_carrier AS (
+       SELECT id, village_id, units, technology, carrier_id, bool_or(before) AS b, bool_or(after) AS a
+         FROM hits GROUP BY id, village_id, units, technology, carrier_id),
+     per_any AS (
+       SELECT id, village_id, units, technology, bool_or(b) AS b, bool_or(a) AS a
+         FROM per_carrier GROUP BY id, village_id, units, technology),
+     deltas AS (
+       SELECT village_id, technology, carrier_id, sum(units * (a::int - b::int))::int AS d
+         FROM per_carrier WHERE a <> b GROUP BY village_id, technology, carrier_id
+       UNION ALL
+       SELECT village_id, technology, 0, sum(units * (a::int - b::int))::int
+         FROM per_any WHERE a <> b GROUP BY village_id, technology)
+     SELECT 'delta' AS kind, village_id AS "villageId", technology, carrier_id AS "carrierId", d AS "deltaUnits" FROM deltas WHERE d <> 0
+     UNION ALL
+     SELECT DISTINCT 'gap', v.id, g.technology, 0, 0 FROM regions g JOIN villages v ON ST_Intersects(v.boundary, g.region)`,
+    [sectorIds, accessPointIds, discWkt, srid],
+  );
+}
+
+// ---------------------------------------------------------- village results
+
+/**
+ * The threshold share a village must reach for a technology: the most
+ * specific kpi_targets row (commune, then district, then province, then the
+ * whole dataset; latest year first) of the technology's indicator, else the
+ * coverage parameter target.threshold_share. 4G → villages_mobile_broadband_pct,
+ * FTTH → villages_ftth_pct; 5G has no plan indicator and uses the parameter.
+ * Expects v (villages) and a technology expression; $T is the parameter's value.
+ */
+export function thresholdSql(villageAlias: string, technologyExpr: string, defaultParam: string): string {
+  return `coalesce((
+      SELECT k.threshold_share FROM kpi_targets k
+        JOIN admin_units c ON c.id = ${villageAlias}.commune_id
+        LEFT JOIN admin_units d ON d.id = c.parent_id
+       WHERE k.threshold_share IS NOT NULL
+         AND k.indicator_code = CASE ${technologyExpr} WHEN '4G' THEN 'villages_mobile_broadband_pct' WHEN 'FTTH' THEN 'villages_ftth_pct' END
+         AND (k.admin_unit_id IS NULL OR k.admin_unit_id IN (c.id, c.parent_id, d.parent_id))
+       ORDER BY CASE WHEN k.admin_unit_id = c.id THEN 0 WHEN k.admin_unit_id = c.parent_id THEN 1 WHEN k.admin_unit_id = d.parent_id THEN 2 ELSE 3 END, k.year DESC
+       LIMIT 1), ${defaultParam})`;
+}
+
+/** The uncovered part of a village: its boundary less the union of the reaches of a technology (null when nothing is left). */
+export const GAP_SQL = `
+  (SELECT CASE WHEN u.reach IS NULL THEN ST_Multi(v.boundary)
+               WHEN ST_Covers(u.reach, v.boundary) THEN NULL
+               ELSE (SELECT CASE WHEN ST_IsEmpty(x.g) THEN NULL ELSE x.g END
+                       FROM (SELECT ST_Multi(ST_CollectionExtract(ST_Difference(v.boundary, u.reach), 3)) AS g) x) END
+     FROM (SELECT ST_Union(c.reach) AS reach FROM coverage_contributors c
+            WHERE c.technology = t.technology AND ST_Intersects(c.reach, v.boundary)) u)`;
+
+/**
+ * Applies covered-unit deltas: adds them to the rows (creating per-carrier
+ * rows as needed), recomputes share and meets-target of the touched
+ * (village, technology) rows, and drops per-carrier rows back at zero.
+ */
+export async function applyDeltas(db: Runner, deltas: CoverageDelta[], runId: number, thresholdDefault: number): Promise<void> {
+  const d = deltas.filter((x) => x.kind === 'delta');
+  if (d.length === 0) return;
+  const params = [d.map((x) => x.villageId), d.map((x) => x.technology), d.map((x) => x.carrierId), d.map((x) => x.deltaUnits), runId];
+  // Existing rows take the delta; missing per-carrier rows are created (a
+  // CHECK is evaluated before ON CONFLICT could turn an insert into an update,
+  // so the two cases are separate statements).
+  await db.query(
+    `WITH d AS (SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[]) AS d(village_id, technology, carrier_id, delta))
+     UPDATE village_coverage vc SET covered_units = vc.covered_units + d.delta, run_id = $5, computed_at = now()
+       FROM d
+      WHERE vc.village_id = d.village_id AND vc.technology = d.technology AND coalesce(vc.carrier_id, 0) = d.carrier_id`,
+    params,
+  );
+  await db.query(
+    `INSERT INTO village_coverage (village_id, technology, carrier_id, covered_units, total_units, share, meets_target, run_id, computed_at)
+     SELECT d.village_id, d.technology, d.carrier_id, d.delta, a.total_units, 0, false, $5, now()
+       FROM unnest($1::int[], $2::text[], $3::int[], $4::int[]) AS d(village_id, technology, carrier_id, delta)
+       JOIN village_coverage a ON a.village_id = d.village_id AND a.technology = d.technology AND a.carrier_id IS NULL
+      WHERE d.carrier_id <> 0
+        AND NOT EXISTS (SELECT 1 FROM village_coverage x WHERE x.village_id = d.village_id AND x.technology = d.technology AND x.carrier_id = d.carrier_id)`,
+    params,
+  );
+  const pairs = [d.map((x) => x.villageId), d.map((x) => x.technology)];
+  await db.query(
+    `DELETE FROM village_coverage x USING unnest($1::int[], $2::text[]) AS t(village_id, technology)
+      WHERE x.village_id = t.village_id AND x.technology = t.technology AND x.carrier_id IS NOT NULL AND x.covered_units = 0`,
+    pairs,
+  );
+  await db.query(
+    `WITH t AS (SELECT DISTINCT village_id, technology FROM unnest($1::int[], $2::text[]) AS t(village_id, technology))
+     UPDATE village_coverage vc SET
+       share = CASE WHEN vc.total_units > 0 THEN vc.covered_units::real / vc.total_units ELSE 0 END,
+       meets_target = vc.total_units > 0 AND vc.covered_units::real / vc.total_units >= ${thresholdSql('v', 't.technology', '$3::real')}
+       FROM t, villages v
+      WHERE vc.village_id = t.village_id AND vc.technology = t.technology AND v.id = t.village_id`,
+    [...pairs, thresholdDefault],
+  );
+}
+
+/** Redraws the gap of the any-carrier rows of the given (village, technology) pairs. */
+export async function redrawGaps(db: Runner, pairs: { villageId: number; technology: string }[], runId: number): Promise<void> {
+  if (pairs.length === 0) return;
+  await db.query(
+    `UPDATE village_coverage vc SET gap = g.gap, run_id = $3, computed_at = now()
+       FROM (SELECT v.id AS village_id, t.technology, ${GAP_SQL} AS gap
+               FROM unnest($1::int[], $2::text[]) AS t(village_id, technology)
+               JOIN villages v ON v.id = t.village_id) g
+      WHERE vc.village_id = g.village_id AND vc.technology = g.technology AND vc.carrier_id IS NULL`,
+    [pairs.map((p) => p.villageId), pairs.map((p) => p.technology), runId],
+  );
+}
+
+/** Villages (of the given ones) that have no any-carrier rows yet. */
+export async function selectVillagesWithoutResults(db: Runner, villageIds: number[]): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(
+    `SELECT v.id FROM villages v
+      WHERE v.id = ANY($1::int[])
+        AND (SELECT count(*) FROM village_coverage vc WHERE vc.village_id = v.id AND vc.carrier_id IS NULL) < 3`,
+    [villageIds],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Full computation of the results of a set of villages (all when null) from
+ * the contributors, into the staging table coverage_stage (created by the
+ * caller): counts per technology and carrier (0 = any) and the gap of the
+ * any-carrier rows. This is the reference the incremental path must agree with.
+ */
+export async function stageVillageResults(db: Runner, villageIds: number[] | null, withGaps: boolean): Promise<void> {
+  await db.query(
+    `WITH vs AS (SELECT id FROM villages WHERE $1::int[] IS NULL OR id = ANY($1::int[])),
+     totals AS (
+       SELECT vs.id AS village_id, coalesce(sum(l.units), 0)::int AS total_units
+         FROM vs LEFT JOIN locations l ON l.village_id = vs.id GROUP BY vs.id),
+     hits AS (
+       SELECT DISTINCT l.id, l.village_id, l.units, c.technology, c.carrier_id
+         FROM coverage_contributors c JOIN locations l ON ST_Intersects(c.reach, l.geom)
+        WHERE $1::int[] IS NULL OR l.village_id = ANY($1::int[])),
+     per_any AS (
+       SELECT village_id, technology, sum(units)::int AS covered
+         FROM (SELECT DISTINCT id, village_id, units, technology FROM hits) h GROUP BY village_id, technology),
+     per_carrier AS (
+       SELECT village_id, technology, carrier_id, sum(units)::int AS covered FROM hits GROUP BY village_id, technology, carrier_id)
+     INSERT INTO coverage_stage (village_id, technology, carrier_id, covered_units, total_units)
+     SELECT t.village_id, tech.technology, 0, coalesce(a.covered, 0), t.total_units
+       FROM totals t CROSS JOIN (VALUES ('4G'), ('5G'), ('FTTH')) AS tech(technology)
+       LEFT JOIN per_any a ON a.village_id = t.village_id AND a.technology = tech.technology
+     UNION ALL
+     SELECT p.village_id, p.technology, p.carrier_id, p.covered, t.total_units
+       FROM per_carrier p JOIN totals t ON t.village_id = p.village_id`,
+    [villageIds],
+  );
+  if (withGaps) await stageGaps(db, villageIds);
+}
+
+export async function stageGaps(db: Runner, villageIds: number[] | null): Promise<void> {
+  await db.query(
+    `UPDATE coverage_stage s SET gap = g.gap
+       FROM (SELECT v.id AS village_id, t.technology, ${GAP_SQL} AS gap
+               FROM villages v CROSS JOIN (VALUES ('4G'), ('5G'), ('FTTH')) AS t(technology)
+              WHERE $1::int[] IS NULL OR v.id = ANY($1::int[])) g
+      WHERE s.village_id = g.village_id AND s.technology = g.technology AND s.carrier_id = 0`,
+    [villageIds],
+  );
+}
+
+export const CREATE_STAGE_SQL = `
+  CREATE TEMP TABLE IF NOT EXISTS coverage_stage (
+    village_id integer NOT NULL, technology text NOT NULL, carrier_id integer NOT NULL,
+    covered_units integer NOT NULL, total_units integer NOT NULL, gap geometry(MultiPolygon, 4326)
+  ) ON COMMIT DROP`;
+
+/** Replaces the results of the staged villages (all when null) by the staged rows, with thresholds and the run stamp. */
+export async function swapInStagedResults(db: Runner, villageIds: number[] | null, runId: number, thresholdDefault: number): Promise<number> {
+  await db.query(`DELETE FROM village_coverage WHERE $1::int[] IS NULL OR village_id = ANY($1::int[])`, [villageIds]);
+  const r = await db.query<{ n: number }>(
+    `WITH ins AS (
+       INSERT INTO village_coverage (village_id, technology, carrier_id, covered_units, total_units, share, meets_target, gap, run_id, computed_at)
+       SELECT s.village_id, s.technology, nullif(s.carrier_id, 0), s.covered_units, s.total_units, x.share,
+              s.total_units > 0 AND x.share >= ${thresholdSql('v', 's.technology', '$2::real')},
+              s.gap, $1, now()
+         FROM coverage_stage s JOIN villages v ON v.id = s.village_id
+         CROSS JOIN LATERAL (SELECT CASE WHEN s.total_units > 0 THEN s.covered_units::real / s.total_units ELSE 0 END AS share) x
+        WHERE s.carrier_id = 0 OR s.covered_units > 0
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+    [runId, thresholdDefault],
+  );
+  return r[0]?.n ?? 0;
+}
+
+export async function insertRun(db: Runner, kind: 'full' | 'incremental', params: Record<string, number>, triggeredBy: number | null): Promise<number> {
+  const r = await db.query<{ id: number }>(
+    `INSERT INTO coverage_runs (kind, parameters, parameters_hash, triggered_by) VALUES ($1, $2::jsonb, $3, $4) RETURNING id`,
+    [kind, JSON.stringify(params), parametersHash(params), triggeredBy],
+  );
+  return r[0]!.id;
+}
+
+export async function finishRun(db: Runner, runId: number, villagesComputed: number): Promise<void> {
+  await db.query(`UPDATE coverage_runs SET finished_at = clock_timestamp(), villages_computed = $2 WHERE id = $1`, [runId, villagesComputed]);
+}
+
+/** Serialises coverage writers: every recompute (full or incremental) holds this until its transaction ends. */
+export async function lockCoverage(db: Runner): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(7007001)`);
+}

@@ -1,0 +1,191 @@
+// Full and incremental recomputation of stored coverage.
+//
+// Full (recomputeFullCoverage): for parameter changes and imports. One
+// transaction, holding the coverage lock so that no incremental edit
+// interleaves: derive every sector's range and footprint, rebuild the
+// engine's contributor rows, compute every village's results into a staging
+// table beside the live ones, then replace the live rows in one step. Readers
+// see the old results until the commit and the new ones after it, never a mix.
+//
+// Incremental (recomputeSources): inside the caller's write transaction,
+// derive the edited sectors' footprints, swap their contributor rows and
+// apply the change in covered units to the villages reached by the old or new
+// footprint only (see swapContributors in coverage.queries.ts).
+import type pg from 'pg';
+import type { Technology } from '@registry/shared/enums';
+import { PARAMETER_KEYS, maplDbFor, parameter } from '@registry/shared/radio/parameters';
+import { solveRange } from '@registry/shared/radio/range';
+import { footprintRingMeters, ringToWkt } from '@registry/shared/radio/wedge';
+import {
+  CREATE_STAGE_SQL,
+  applyDeltas,
+  finishRun,
+  insertRun,
+  lockCoverage,
+  parameterMap,
+  pgRunner,
+  redrawGaps,
+  replaceAllContributors,
+  resolveChangedSources,
+  selectMetricSrid,
+  selectParameterRows,
+  selectSectorRadioInputs,
+  selectVillagesWithoutResults,
+  stageGaps,
+  stageVillageResults,
+  swapContributors,
+  swapInStagedResults,
+  writeSectorFootprints,
+  type DerivedFootprint,
+  type Runner,
+  type SectorRadioRow,
+} from './coverage.queries';
+
+export interface ModelContext {
+  params: Record<string, number>;
+  srid: number;
+}
+
+export async function loadModelContext(db: Runner): Promise<ModelContext> {
+  const [rows, srid] = await Promise.all([selectParameterRows(db), selectMetricSrid(db)]);
+  return { params: parameterMap(rows), srid };
+}
+
+/** The drop-distance disc in local metres, as WKT. */
+export function dropDiscWkt(params: Record<string, number>): string {
+  return ringToWkt(footprintRingMeters(parameter(params, PARAMETER_KEYS.dropDistanceM), 0, 360, parameter(params, PARAMETER_KEYS.arcStepDeg)));
+}
+
+/** Range and footprint ring of one sector from its radio inputs (pure). */
+export function deriveFootprint(row: Omit<SectorRadioRow, 'id' | 'rangeM' | 'footprintModel'>, params: Record<string, number>): { rangeM: number; model: string; ringWkt: string | null; maplDb: number } {
+  const maplDb = row.maplDb ?? maplDbFor(params, row.technology as Technology, row.bandMhz).maplDb;
+  const range = solveRange({
+    frequencyMHz: row.bandMhz,
+    antennaHeightM: row.antennaHeightM,
+    handsetHeightM: parameter(params, PARAMETER_KEYS.handsetHeightM),
+    areaClass: row.areaClass,
+    maplDb,
+    rmaEnvironment: {
+      streetWidthM: parameter(params, PARAMETER_KEYS.rmaStreetWidthM),
+      buildingHeightM: parameter(params, PARAMETER_KEYS.rmaBuildingHeightM),
+    },
+  });
+  const rangeM = Math.round(range.rangeM * 100) / 100;
+  const ringWkt = rangeM > 0 ? ringToWkt(footprintRingMeters(rangeM, row.azimuthDeg, row.beamwidthDeg, parameter(params, PARAMETER_KEYS.arcStepDeg))) : null;
+  return { rangeM, model: range.label, ringWkt, maplDb };
+}
+
+/** Derives and stores the range and footprint of sectors (all when ids is null). */
+export async function deriveSectorFootprints(db: Runner, ctx: ModelContext, sectorIds: number[] | null): Promise<number> {
+  if (sectorIds && sectorIds.length === 0) return 0;
+  const inputs = await selectSectorRadioInputs(db, sectorIds);
+  const derived: DerivedFootprint[] = inputs.map((row) => {
+    const d = deriveFootprint(row, ctx.params);
+    return { id: row.id, rangeM: d.rangeM, model: d.model, ringWkt: d.ringWkt };
+  });
+  return writeSectorFootprints(db, ctx.srid, derived);
+}
+
+export interface FullRecomputeOptions {
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Recomputes every sector footprint and every village's coverage, and swaps
+ * the results in at commit. Contract with the dataset loader: call after
+ * loading; finishes in seconds at provincial scale.
+ */
+export async function recomputeFullCoverage(pool: pg.Pool, options: FullRecomputeOptions = {}): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await recomputeFullWith(client, options);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The full recompute on an open transaction (tests run it inside one they roll back). */
+export async function recomputeFullWith(client: pg.PoolClient | pg.Client, options: FullRecomputeOptions & { triggeredBy?: number | null } = {}): Promise<number> {
+  const db = pgRunner(client);
+  await lockCoverage(db);
+  const ctx = await loadModelContext(db);
+  const runId = await insertRun(db, 'full', ctx.params, options.triggeredBy ?? null);
+  const villageIds = (await db.query<{ id: number }>('SELECT id FROM villages ORDER BY id')).map((r) => r.id);
+  const total = villageIds.length;
+  options.onProgress?.(0, total);
+
+  await deriveSectorFootprints(db, ctx, null);
+  await replaceAllContributors(db, dropDiscWkt(ctx.params), ctx.srid);
+  await db.query(CREATE_STAGE_SQL);
+  await db.query('TRUNCATE coverage_stage');
+  await stageVillageResults(db, null, false);
+  // Gaps are the costly part: drawn in batches so that progress moves.
+  const batch = Math.max(50, Math.ceil(total / 20));
+  for (let i = 0; i < total; i += batch) {
+    await stageGaps(db, villageIds.slice(i, i + batch));
+    options.onProgress?.(Math.min(total, i + batch), total);
+  }
+  await swapInStagedResults(db, null, runId, parameter(ctx.params, PARAMETER_KEYS.thresholdShareDefault));
+  await finishRun(db, runId, total);
+  await db.query('DROP TABLE IF EXISTS coverage_stage');
+  return runId;
+}
+
+export interface SourceChange {
+  sectorIds?: number[];
+  siteIds?: number[];
+  accessPointIds?: number[];
+  routeIds?: number[];
+}
+
+export interface IncrementalResult {
+  runId: number | null;
+  sectorIds: number[];
+  accessPointIds: number[];
+  villageIds: number[];
+}
+
+/** Incremental recompute on a Runner bound to the caller's transaction. */
+export async function recomputeSources(db: Runner, change: SourceChange, triggeredBy: number | null = null): Promise<IncrementalResult> {
+  const wanted = {
+    sectorIds: change.sectorIds ?? [],
+    siteIds: change.siteIds ?? [],
+    accessPointIds: change.accessPointIds ?? [],
+    routeIds: change.routeIds ?? [],
+  };
+  if (wanted.sectorIds.length + wanted.siteIds.length + wanted.accessPointIds.length + wanted.routeIds.length === 0) {
+    return { runId: null, sectorIds: [], accessPointIds: [], villageIds: [] };
+  }
+  await lockCoverage(db);
+  const ctx = await loadModelContext(db);
+  const sources = await resolveChangedSources(db, wanted);
+  await deriveSectorFootprints(db, ctx, sources.sectorIds);
+  const changes = await swapContributors(db, sources.sectorIds, sources.accessPointIds, dropDiscWkt(ctx.params), ctx.srid);
+  const villageIds = [...new Set(changes.map((c) => c.villageId))];
+  if (villageIds.length === 0) return { runId: null, ...sources, villageIds };
+
+  const runId = await insertRun(db, 'incremental', ctx.params, triggeredBy);
+  const threshold = parameter(ctx.params, PARAMETER_KEYS.thresholdShareDefault);
+  // Villages never computed (no rows yet) get a full computation of their own.
+  const fresh = new Set(await selectVillagesWithoutResults(db, villageIds));
+  if (fresh.size > 0) {
+    await db.query(CREATE_STAGE_SQL);
+    await db.query('TRUNCATE coverage_stage');
+    await stageVillageResults(db, [...fresh], true);
+    await swapInStagedResults(db, [...fresh], runId, threshold);
+  }
+  const rest = changes.filter((c) => !fresh.has(c.villageId));
+  await applyDeltas(db, rest, runId, threshold);
+  await redrawGaps(
+    db,
+    rest.filter((c) => c.kind === 'gap').map((c) => ({ villageId: c.villageId, technology: c.technology })),
+    runId,
+  );
+  await finishRun(db, runId, villageIds.length);
+  return { runId, ...sources, villageIds };
+}
