@@ -16,6 +16,10 @@ import openapi from './plugins/openapi';
 import healthRoutes from './modules/health/health.routes';
 import authRoutes from './modules/auth/auth.routes';
 import { createAuthService } from './modules/auth/auth.service';
+import aboutRoutes from './modules/about/about.routes';
+import { createAboutService } from './modules/about/about.service';
+import searchRoutes from './modules/search/search.routes';
+import { createSearchService } from './modules/search/search.service';
 import { createRegistryEvents, type RegistryEvents } from './lib/events';
 import { createProvinceGuard, type ProvinceGuard } from './modules/geo/province-guard';
 
@@ -87,6 +91,9 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
       lockMinutes: config.LOGIN_LOCK_MINUTES,
     }),
   });
+
+  await app.register(aboutRoutes, { service: createAboutService({ pool, basemapStyleUrl: config.BASEMAP_STYLE_URL }) });
+  await app.register(searchRoutes, { service: createSearchService({ pool }) });
 
   await registerClient(app, config);
   return app;
