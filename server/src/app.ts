@@ -22,6 +22,12 @@ import searchRoutes from './modules/search/search.routes';
 import { createSearchService } from './modules/search/search.service';
 import { createRegistryEvents, type RegistryEvents } from './lib/events';
 import { createProvinceGuard, type ProvinceGuard } from './modules/geo/province-guard';
+import kpiRoutes from './modules/kpi/kpi.routes';
+import { createKpiService } from './modules/kpi/kpi.service';
+import tilesRoutes from './modules/tiles/tiles.routes';
+import { createTileService } from './modules/tiles/tiles.service';
+import ogcRoutes from './modules/ogc/ogc.routes';
+import { createOgcService } from './modules/ogc/ogc.service';
 
 export interface BuildAppOptions {
   config: Config;
@@ -94,6 +100,12 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
 
   await app.register(aboutRoutes, { service: createAboutService({ pool, basemapStyleUrl: config.BASEMAP_STYLE_URL }) });
   await app.register(searchRoutes, { service: createSearchService({ pool }) });
+
+  // Open data: vector tiles (role-aware, cached, invalidated by 'assets-changed') and OGC API – Features.
+  await app.register(tilesRoutes, { service: createTileService({ pool, cacheBytes: config.TILE_CACHE_BYTES, events }) });
+  await app.register(ogcRoutes, { service: createOgcService({ pool }) });
+
+  await app.register(kpiRoutes, { service: createKpiService({ db: app.database.db }) });
 
   await registerClient(app, config);
   return app;

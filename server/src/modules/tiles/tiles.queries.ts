@@ -1,0 +1,151 @@
+import type pg from 'pg';
+import {
+  compileNamed,
+  projectionSql,
+  rowFilterSql,
+  VILLAGE_COVERAGE_ANY,
+  VILLAGE_COVERAGE_CARRIER,
+  type Audience,
+  type LayerDefinition,
+} from '../layers/catalogue';
+
+// Tile SQL: one statement per tile, straight from PostGIS. Templates use
+// pgbench-style :z :x :y (and :carrier, :cov_carrier) placeholders so that
+// `npm run bench:tiles` runs exactly this text under pgbench -M prepared;
+// compileNamed() turns them into $n for node-postgres.
+
+export const TILE_EXTENT = 4096;
+export const TILE_BUFFER = 64;
+/** Web Mercator circumference, metres (EPSG:3857). */
+const CIRCUMFERENCE_M = 40075016.68557849;
+
+/**
+ * Tile envelope in 3857 and, for the index, the same envelope plus the
+ * buffer in 4326 (a Mercator rectangle is a lon/lat rectangle).
+ */
+const BOUNDS_CTE = `bounds AS (
+  SELECT ST_TileEnvelope(:z, :x, :y) AS env,
+         ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => ${TILE_BUFFER / TILE_EXTENT}), 4326) AS env_ll
+)`;
+
+/**
+ * Geometry for ST_AsMVTGeom: points are only projected; lines and polygons are
+ * first clipped to the buffered tile in 4326 (cheap, and it spares projecting
+ * a whole district for a z14 tile), then simplified with a tolerance of one
+ * tile unit at this zoom (the grid ST_AsMVTGeom snaps to anyway).
+ */
+function mvtGeometrySql(geom: string, geometryType: LayerDefinition['geometryType']): string {
+  if (geometryType === 'Point') return `ST_AsMVTGeom(ST_Transform(${geom}, 3857), bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true)`;
+  const tolerance = `(${CIRCUMFERENCE_M} / (${TILE_EXTENT} * 2 ^ :z))`;
+  return `ST_AsMVTGeom(ST_Simplify(ST_Transform(ST_ClipByBox2D(${geom}, bounds.env_ll), 3857), ${tolerance}, true), bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true)`;
+}
+
+/** `valid on a day` for units with a validity period. `day` is a validated YYYY-MM-DD. */
+function validOnSql(start: string, end: string, day: string): string {
+  return `(${start} <= DATE '${day}' AND (${end} IS NULL OR ${end} >= DATE '${day}'))`;
+}
+
+export interface LayerTileOptions {
+  /** Villages: shares of one carrier (bound as :cov_carrier) instead of any carrier. */
+  coverageCarrier?: boolean;
+  /** Temporal layers (admin units): the day the units must be valid on, YYYY-MM-DD. */
+  day?: string;
+}
+
+/** The tile statement of one layer for one audience (placeholders :z :x :y [:carrier] [:cov_carrier]). */
+export function layerTileTemplate(layer: LayerDefinition, audience: Audience, options: LayerTileOptions = {}): string {
+  const from = options.coverageCarrier ? layer.from.replace(VILLAGE_COVERAGE_ANY, VILLAGE_COVERAGE_CARRIER) : layer.from;
+  const where = [`${layer.geomSql} && bounds.env_ll`, rowFilterSql(layer, audience)];
+  if (layer.tileWhere) where.push(layer.tileWhere);
+  if (layer.temporal && options.day && layer.id === 'admin-units') where.push(validOnSql(layer.temporal.start, layer.temporal.end, options.day));
+  const columns = [`${layer.idSql} AS id`, `${mvtGeometrySql(layer.geomSql, layer.geometryType)} AS geom`, ...projectionSql(layer, audience)];
+  return `WITH ${BOUNDS_CTE}
+SELECT coalesce((
+  SELECT ST_AsMVT(mvt, '${layer.id}', ${TILE_EXTENT}, 'geom', 'id') FROM (
+    SELECT ${columns.join(',\n           ')}
+      FROM bounds, ${from}
+     WHERE ${where.join('\n       AND ')}
+  ) mvt WHERE mvt.geom IS NOT NULL), ''::bytea) AS mvt`;
+}
+
+/** Zoom ranges of the basemap's source layers. */
+export const BASEMAP_LAYERS = {
+  province: { minZoom: 0, maxZoom: 16 },
+  districts: { minZoom: 6, maxZoom: 16 },
+  communes: { minZoom: 8, maxZoom: 16 },
+  villages: { minZoom: 11, maxZoom: 16 },
+  labels: { minZoom: 6, maxZoom: 16 },
+} as const;
+
+export const BASEMAP_FIELDS: Record<keyof typeof BASEMAP_LAYERS, Record<string, string>> = {
+  province: { code: 'GSO code', name: 'Name', unit_type: 'Tỉnh / Thành phố' },
+  districts: { code: 'GSO code', name: 'Name', unit_type: 'Huyện, Thành phố, Thị xã', parent_code: 'Province code' },
+  communes: { code: 'GSO code', name: 'Name', unit_type: 'Xã, Phường, Thị trấn', parent_code: 'District (or province) code' },
+  villages: { code: 'Village code', name: 'Name', commune_code: 'Commune code', households: 'Households', population: 'Population' },
+  labels: { name: 'Label text', level: 'province | district | commune | village', code: 'Code of the labelled unit' },
+};
+
+/**
+ * The composite basemap: province, districts, communes, villages and label
+ * points, valid on `day`, as one statement concatenating one ST_AsMVT per
+ * source layer. Public data only, the same for every caller.
+ */
+export function basemapTileTemplate(day: string): string {
+  const valid = validOnSql('t.valid_from', 't.valid_to', day);
+  const poly = mvtGeometrySql('t.boundary', 'MultiPolygon');
+  const unit = (name: string, level: string, minZoom: number, extra = '') => `coalesce((
+  SELECT ST_AsMVT(m, '${name}', ${TILE_EXTENT}, 'geom', 'id') FROM (
+    SELECT t.id, ${poly} AS geom, t.code, t.name, t.unit_type${extra}
+      FROM bounds, admin_units t ${extra ? 'LEFT JOIN admin_units p ON p.id = t.parent_id' : ''}
+     WHERE :z >= ${minZoom} AND t.level ${level} AND t.boundary && bounds.env_ll AND ${valid}
+  ) m WHERE m.geom IS NOT NULL), ''::bytea)`;
+  // A label point per unit, placed inside it, carried only by the tile that holds it.
+  const labelPoint = 'ST_AsMVTGeom(ST_Transform(l.pos, 3857), bounds.env, 4096, 0, true)';
+  return `WITH ${BOUNDS_CTE}
+SELECT ${unit('province', "= 'province'", BASEMAP_LAYERS.province.minZoom)}
+ || ${unit('districts', "= 'district'", BASEMAP_LAYERS.districts.minZoom, ', p.code AS parent_code')}
+ || ${unit('communes', "NOT IN ('province', 'district')", BASEMAP_LAYERS.communes.minZoom, ', p.code AS parent_code')}
+ || coalesce((
+  SELECT ST_AsMVT(m, 'villages', ${TILE_EXTENT}, 'geom', 'id') FROM (
+    SELECT t.id, ${poly} AS geom, t.code, t.name, c.code AS commune_code, t.households, t.population
+      FROM bounds, villages t JOIN admin_units c ON c.id = t.commune_id
+     WHERE :z >= ${BASEMAP_LAYERS.villages.minZoom} AND t.boundary && bounds.env_ll
+  ) m WHERE m.geom IS NOT NULL), ''::bytea)
+ || coalesce((
+  SELECT ST_AsMVT(m, 'labels', ${TILE_EXTENT}, 'geom', 'id') FROM (
+    SELECT l.id, ${labelPoint} AS geom, l.name, l.level, l.code
+      FROM bounds, (
+        SELECT t.id, ST_PointOnSurface(t.boundary) AS pos, t.name, t.level, t.code
+          FROM bounds, admin_units t
+         WHERE t.boundary && bounds.env_ll AND ${valid}
+           AND ((t.level = 'province' AND :z < 9) OR (t.level = 'district' AND :z BETWEEN 7 AND 11) OR (t.level NOT IN ('province', 'district') AND :z >= 9))
+        UNION ALL
+        SELECT 1000000000 + t.id, ST_PointOnSurface(t.boundary), t.name, 'village', t.code
+          FROM bounds, villages t
+         WHERE :z >= 12 AND t.boundary && bounds.env_ll
+      ) l
+     WHERE l.pos && bounds.env_ll AND ST_Intersects(l.pos, ST_Transform(bounds.env, 4326))
+  ) m WHERE m.geom IS NOT NULL), ''::bytea) AS mvt`;
+}
+
+/** Runs a tile template as a named prepared statement (prepared once per connection). */
+export async function runTileQuery(pool: pg.Pool, name: string, template: string, values: Record<string, unknown>): Promise<Buffer> {
+  const { text, values: params } = compileNamed(template, values);
+  const result = await pool.query<{ mvt: Buffer }>({ name, text, values: params });
+  return result.rows[0]?.mvt ?? Buffer.alloc(0);
+}
+
+/** Extent of the loaded province (plan-era or current), for TileJSON bounds. */
+export async function provinceExtent(pool: pg.Pool): Promise<[number, number, number, number] | null> {
+  const r = await pool.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(
+    `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
+       FROM (SELECT ST_Extent(boundary)::geometry AS e FROM admin_units WHERE level = 'province') x`,
+  );
+  const row = r.rows[0];
+  return row && row.xmin !== null ? [row.xmin, row.ymin, row.xmax, row.ymax] : null;
+}
+
+export async function carrierIdByCode(pool: pg.Pool, code: string): Promise<number | null> {
+  const r = await pool.query<{ id: number }>('SELECT id FROM carriers WHERE code = $1', [code]);
+  return r.rows[0]?.id ?? null;
+}

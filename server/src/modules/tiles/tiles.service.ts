@@ -1,0 +1,313 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback, constants as zlibConstants } from 'node:zlib';
+import type pg from 'pg';
+import type { BBox } from '@registry/shared/geo/geometry';
+import type { Actor } from '../../context';
+import { BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors';
+import type { AssetsChanged, RegistryEvents } from '../../lib/events';
+import { audienceOf, compileNamed, fieldsFor, findLayer, LAYERS, layerVisibleTo, PLAN_PERIOD_DATE, type Audience, type LayerDefinition } from '../layers/catalogue';
+import { TileCache, type CachedTile } from './tile-cache';
+import {
+  BASEMAP_FIELDS,
+  BASEMAP_LAYERS,
+  basemapTileTemplate,
+  carrierIdByCode,
+  layerTileTemplate,
+  provinceExtent,
+  runTileQuery,
+  TILE_BUFFER,
+  TILE_EXTENT,
+} from './tiles.queries';
+
+const gzip = promisify(gzipCallback);
+
+export const BASEMAP = 'basemap';
+export const MAX_ZOOM = 22;
+/** Speed over ratio: tiles are small and made on the request path. */
+const GZIP_LEVEL = 4;
+
+export interface TileServiceDeps {
+  pool: pg.Pool;
+  /** Byte budget of the tile cache; 0 turns it off. */
+  cacheBytes: number;
+  events?: RegistryEvents;
+  /**
+   * How far a site's or sector's coverage may reach, metres: an edit of one
+   * also drops the village tiles this far around it (the coverage engine
+   * recomputes those villages' shares).
+   */
+  coverageReachM?: number;
+  /** The same for an access point (FTTH drop distance plus slack), metres. */
+  accessPointReachM?: number;
+}
+
+export interface TileRequest {
+  source: string;
+  z: number;
+  x: number;
+  y: number;
+  actor: Actor;
+  /** Villages: one carrier's shares instead of any carrier's. */
+  carrierCode?: string;
+  /** Basemap and admin units: the day the units are valid on. */
+  date?: string;
+}
+
+export interface TileResult {
+  /** gzip-compressed MVT; empty when the tile has no features. */
+  gzip: Buffer;
+  empty: boolean;
+  etag: string | null;
+  cacheHit: boolean;
+  /** The response differs by caller (private caching). */
+  personal: boolean;
+}
+
+export type TileService = ReturnType<typeof createTileService>;
+
+/** Which tile sources an edit of a layer touches, and how far around the edit. */
+function touchedSources(layer: string, reach: { coverageM: number; accessPointM: number }): { source: string; widenM: number }[] {
+  switch (layer) {
+    case 'sites':
+      return [
+        { source: 'sites', widenM: 0 },
+        { source: 'sectors', widenM: reach.coverageM },
+        { source: 'villages', widenM: reach.coverageM },
+      ];
+    case 'sectors':
+      return [
+        { source: 'sectors', widenM: 0 },
+        { source: 'villages', widenM: reach.coverageM },
+      ];
+    case 'access-points':
+      return [
+        { source: 'access-points', widenM: 0 },
+        { source: 'villages', widenM: reach.accessPointM },
+      ];
+    case 'villages':
+    case 'village-coverage':
+    case 'coverage':
+      return [
+        { source: 'villages', widenM: 0 },
+        { source: BASEMAP, widenM: 0 },
+      ];
+    case 'admin-units':
+      return [
+        { source: 'admin-units', widenM: 0 },
+        { source: 'villages', widenM: 0 },
+        { source: BASEMAP, widenM: 0 },
+      ];
+    case 'carriers':
+      // A renamed carrier code shows in every owned layer: drop them whole.
+      return LAYERS.filter((l) => l.ownerSql).map((l) => ({ source: l.id, widenM: Number.POSITIVE_INFINITY }));
+    default:
+      return findLayer(layer) ? [{ source: layer, widenM: 0 }] : [];
+  }
+}
+
+function widen([minX, minY, maxX, maxY]: BBox, metres: number): BBox {
+  if (metres === 0) return [minX, minY, maxX, maxY];
+  const dLat = metres / 111_320;
+  const cos = Math.max(Math.cos((Math.max(Math.abs(minY), Math.abs(maxY)) * Math.PI) / 180), 0.01);
+  const dLon = metres / (111_320 * cos);
+  return [minX - dLon, minY - dLat, maxX + dLon, maxY + dLat];
+}
+
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export function createTileService(deps: TileServiceDeps) {
+  const { pool } = deps;
+  const cache = new TileCache(deps.cacheBytes, TILE_BUFFER / TILE_EXTENT);
+  const reach = { coverageM: deps.coverageReachM ?? 20_000, accessPointM: deps.accessPointReachM ?? 2_000 };
+  const templates = new Map<string, string>();
+  const carrierIds = new Map<string, number | null>();
+
+  function onAssetsChanged(change: AssetsChanged) {
+    const bySource = new Map<string, BBox[] | 'all'>();
+    for (const layer of change.layers) {
+      for (const { source, widenM } of touchedSources(layer, reach)) {
+        const previous = bySource.get(source);
+        if (previous === 'all' || change.bboxes.length === 0 || !Number.isFinite(widenM)) {
+          bySource.set(source, 'all');
+          continue;
+        }
+        bySource.set(source, [...(previous ?? []), ...change.bboxes.map((b) => widen(b, widenM))]);
+      }
+      if (layer === 'carriers') carrierIds.clear();
+    }
+    for (const [source, bboxes] of bySource) cache.invalidate(source, bboxes === 'all' ? [] : bboxes);
+  }
+  deps.events?.on('assets-changed', onAssetsChanged);
+
+  function template(key: string, make: () => string): string {
+    let text = templates.get(key);
+    if (!text) {
+      text = make();
+      templates.set(key, text);
+    }
+    return text;
+  }
+
+  async function resolveCoverageCarrier(layer: LayerDefinition, audience: Audience, code: string | undefined): Promise<number | null> {
+    if (code === undefined || code === '') return null;
+    if (layer.id !== 'villages') throw new BadRequestError('carrier= applies to the villages layer only', [{ path: 'carrier', message: 'villages only', reason: 'invalid_value' }]);
+    if (audience.kind === 'public') throw new UnauthenticatedError('Per-carrier coverage needs a login or an API token');
+    if (!carrierIds.has(code)) carrierIds.set(code, await carrierIdByCode(pool, code));
+    const id = carrierIds.get(code) ?? null;
+    if (id === null) throw new NotFoundError('Carrier', code);
+    if (audience.kind === 'carrier' && audience.carrierId !== id) throw new ForbiddenError("A carrier may see only its own per-carrier coverage");
+    return id;
+  }
+
+  function checkAddress(z: number, x: number, y: number) {
+    const n = 2 ** z;
+    if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM || !Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= n || y >= n) {
+      throw new BadRequestError(`No tile ${z}/${x}/${y}`, [{ path: 'z/x/y', message: `zoom 0..${MAX_ZOOM}, x and y 0..2^z-1`, reason: 'out_of_range' }]);
+    }
+  }
+
+  function checkDay(date: string | undefined): string {
+    if (date === undefined || date === '') return PLAN_PERIOD_DATE;
+    if (!DAY.test(date)) throw new BadRequestError('date must be YYYY-MM-DD', [{ path: 'date', message: 'YYYY-MM-DD', reason: 'invalid_format' }]);
+    return date;
+  }
+
+  async function makeTile(
+    key: string,
+    source: string,
+    z: number,
+    x: number,
+    y: number,
+    statement: { name: string | undefined; template: string; values: Record<string, unknown> },
+  ): Promise<CachedTile> {
+    const epoch = cache.epoch(source);
+    const mvt = statement.name
+      ? await runTileQuery(pool, statement.name, statement.template, statement.values)
+      : await runUnnamed(pool, statement.template, statement.values);
+    const empty = mvt.length === 0;
+    const tile: CachedTile = {
+      source,
+      z,
+      x,
+      y,
+      empty,
+      gzip: empty ? mvt : await gzip(mvt, { level: GZIP_LEVEL, memLevel: 9, strategy: zlibConstants.Z_DEFAULT_STRATEGY }),
+      etag: empty ? '' : `W/"${createHash('sha1').update(mvt).digest('base64url').slice(0, 22)}"`,
+    };
+    cache.set(key, tile, epoch);
+    return tile;
+  }
+
+  return {
+    cache,
+    onAssetsChanged,
+
+    async getTile(request: TileRequest): Promise<TileResult> {
+      const { source, z, x, y } = request;
+      checkAddress(z, x, y);
+      const audience = audienceOf(request.actor);
+      let key: string;
+      let statement: { name: string | undefined; template: string; values: Record<string, unknown> };
+      let personal = false;
+      if (source === BASEMAP) {
+        const day = checkDay(request.date);
+        if (z > BASEMAP_LAYERS.province.maxZoom) return { gzip: Buffer.alloc(0), empty: true, etag: null, cacheHit: false, personal };
+        key = `${source}|${day}|${z}/${x}/${y}`;
+        statement = {
+          name: day === PLAN_PERIOD_DATE ? 'tile:basemap' : undefined,
+          template: template(`basemap|${day}`, () => basemapTileTemplate(day)),
+          values: { z, x, y },
+        };
+      } else {
+        const layer = findLayer(source);
+        if (!layer) throw new NotFoundError('Tile layer', source);
+        if (!layerVisibleTo(layer, audience)) throw new UnauthenticatedError(`The ${source} layer is not open data: log in or send an API token`);
+        const coverageCarrier = await resolveCoverageCarrier(layer, audience, request.carrierCode);
+        const day = layer.id === 'admin-units' ? checkDay(request.date) : undefined;
+        if (z < layer.minZoom || z > layer.maxZoom) return { gzip: Buffer.alloc(0), empty: true, etag: null, cacheHit: false, personal };
+        const who = audience.kind === 'carrier' ? `c${audience.carrierId}` : audience.kind;
+        personal = audience.kind !== 'public';
+        key = `${source}|${who}|${coverageCarrier ?? ''}|${day ?? ''}|${z}/${x}/${y}`;
+        const values: Record<string, unknown> = { z, x, y };
+        if (audience.kind === 'carrier') values.carrier = audience.carrierId;
+        if (coverageCarrier !== null) values.cov_carrier = coverageCarrier;
+        const variant = `${source}|${audience.kind}|${coverageCarrier !== null}|${day ?? ''}`;
+        statement = {
+          name: day === undefined || day === PLAN_PERIOD_DATE ? `tile:${source}:${audience.kind}:${coverageCarrier !== null ? 'c' : 'a'}` : undefined,
+          template: template(variant, () => layerTileTemplate(layer, audience, { coverageCarrier: coverageCarrier !== null, day })),
+          values,
+        };
+      }
+      const cached = cache.get(key);
+      if (cached) return { gzip: cached.gzip, empty: cached.empty, etag: cached.etag || null, cacheHit: true, personal };
+      const tile = await makeTile(key, source, z, x, y, statement);
+      return { gzip: tile.gzip, empty: tile.empty, etag: tile.etag || null, cacheHit: false, personal };
+    },
+
+    /** The exact statement text a tile request runs (for the benchmark and tests). */
+    tileTemplate(source: string, audience: Audience = { kind: 'public' }): string {
+      if (source === BASEMAP) return basemapTileTemplate(PLAN_PERIOD_DATE);
+      const layer = findLayer(source);
+      if (!layer) throw new NotFoundError('Tile layer', source);
+      return layerTileTemplate(layer, audience, { day: layer.id === 'admin-units' ? PLAN_PERIOD_DATE : undefined });
+    },
+
+    /** TileJSON 3.0.0 for a source, listing the fields this caller's tiles carry. */
+    async tileJson(source: string, actor: Actor, baseUrl: string, query: { carrier?: string; date?: string }) {
+      const audience = audienceOf(actor);
+      const bounds = (await provinceExtent(pool)) ?? [102, 8, 110, 23.5];
+      const center = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 9];
+      const params = new URLSearchParams();
+      if (query.carrier) params.set('carrier', query.carrier);
+      if (query.date) params.set('date', checkDay(query.date));
+      const suffix = params.size > 0 ? `?${params}` : '';
+      const common = {
+        tilejson: '3.0.0',
+        version: '1.0.0',
+        scheme: 'xyz',
+        attribution: 'Sở Thông tin và Truyền thông — telecom infrastructure registry',
+        bounds,
+        center,
+        tiles: [`${baseUrl}/tiles/${source}/{z}/{x}/{y}.mvt${suffix}`],
+      };
+      if (source === BASEMAP) {
+        return {
+          ...common,
+          name: 'basemap',
+          description: `Administrative basemap valid on ${checkDay(query.date)} (default: the plan's units, ${PLAN_PERIOD_DATE}); ?date=YYYY-MM-DD picks another day. Empty tiles answer 204.`,
+          minzoom: 0,
+          maxzoom: BASEMAP_LAYERS.province.maxZoom,
+          vector_layers: Object.entries(BASEMAP_LAYERS).map(([id, z]) => ({ id, fields: BASEMAP_FIELDS[id as keyof typeof BASEMAP_LAYERS], minzoom: z.minZoom, maxzoom: z.maxZoom })),
+        };
+      }
+      const layer = findLayer(source);
+      if (!layer) throw new NotFoundError('Tile layer', source);
+      if (!layerVisibleTo(layer, audience)) throw new UnauthenticatedError(`The ${source} layer is not open data: log in or send an API token`);
+      if (query.carrier) await resolveCoverageCarrier(layer, audience, query.carrier);
+      const fields = fieldsFor(layer, audience.kind === 'carrier' ? 'carrier-own' : audience);
+      const notes =
+        layer.id === 'villages'
+          ? ' Shares are of any carrier; ?carrier=CODE gives one carrier\'s shares (logged-in callers; a carrier only its own).'
+          : audience.kind === 'carrier' && layer.ownerSql
+            ? ' Confidential fields are set only on your own carrier\'s features.'
+            : '';
+      return {
+        ...common,
+        name: layer.id,
+        description: `${layer.title} (${layer.titleVi}). ${layer.description}${notes} Empty tiles answer 204.`,
+        minzoom: layer.minZoom,
+        maxzoom: layer.maxZoom,
+        vector_layers: [
+          { id: layer.id, description: layer.title, minzoom: layer.minZoom, maxzoom: layer.maxZoom, fields: Object.fromEntries(fields.map((f) => [f.name, `${f.type}: ${f.description}`])) },
+        ],
+      };
+    },
+  };
+}
+
+async function runUnnamed(pool: pg.Pool, template: string, values: Record<string, unknown>): Promise<Buffer> {
+  const { text, values: params } = compileNamed(template, values);
+  const r = await pool.query<{ mvt: Buffer }>(text, params);
+  return r.rows[0]?.mvt ?? Buffer.alloc(0);
+}
