@@ -22,11 +22,16 @@ import searchRoutes from './modules/search/search.routes';
 import { createSearchService } from './modules/search/search.service';
 import { createRegistryEvents, type RegistryEvents } from './lib/events';
 import { createProvinceGuard, type ProvinceGuard } from './modules/geo/province-guard';
+import importRoutes, { importLimits } from './modules/imports/imports.routes';
+import { createImportsService } from './modules/imports/imports.service';
+import { recomputeFullCoverage } from './modules/coverage/coverage.recompute';
 import kpiRoutes from './modules/kpi/kpi.routes';
 import { createKpiService } from './modules/kpi/kpi.service';
 import tilesRoutes from './modules/tiles/tiles.routes';
 import { createTileService } from './modules/tiles/tiles.service';
 import ogcRoutes from './modules/ogc/ogc.routes';
+import coverageRoutes from './modules/coverage/coverage.routes';
+import { createCoverageService } from './modules/coverage/coverage.service';
 import { createOgcService } from './modules/ogc/ogc.service';
 
 export interface BuildAppOptions {
@@ -100,12 +105,16 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
 
   await app.register(aboutRoutes, { service: createAboutService({ pool, basemapStyleUrl: config.BASEMAP_STYLE_URL }) });
   await app.register(searchRoutes, { service: createSearchService({ pool }) });
+  // Bulk import (streamed, dry run then one-transaction commit) and export.
+  const limits = importLimits(config.UPLOAD_LIMIT_BYTES);
+  await app.register(importRoutes, { limits, service: createImportsService({ pool, events, provinceGuard, limits, recomputeCoverage: recomputeFullCoverage }) });
 
   // Open data: vector tiles (role-aware, cached, invalidated by 'assets-changed') and OGC API – Features.
   await app.register(tilesRoutes, { service: createTileService({ pool, cacheBytes: config.TILE_CACHE_BYTES, events }) });
   await app.register(ogcRoutes, { service: createOgcService({ pool }) });
 
   await app.register(kpiRoutes, { service: createKpiService({ db: app.database.db }) });
+  await app.register(coverageRoutes, { service: createCoverageService({ pool, provinceGuard }) });
 
   await registerClient(app, config);
   return app;

@@ -513,3 +513,420 @@ export async function finishRun(db: Runner, runId: number, villagesComputed: num
 export async function lockCoverage(db: Runner): Promise<void> {
   await db.query(`SELECT pg_advisory_xact_lock(7007001)`);
 }
+
+// ------------------------------------------------------------------- reads
+
+export interface VillageCoverageListRow {
+  id: number;
+  villageId: number;
+  code: string;
+  name: string;
+  communeId: number;
+  technology: '4G' | '5G' | 'FTTH';
+  carrierId: number | null;
+  coveredUnits: number;
+  totalUnits: number;
+  uncoveredUnits: number;
+  share: number;
+  meetsTarget: boolean;
+  computedAt: string;
+  runId: number | null;
+  sortKey: string | number;
+}
+
+export const VILLAGE_SORTS = {
+  uncovered_desc: { expr: '(x.total_units - x.covered_units)', desc: true },
+  uncovered_asc: { expr: '(x.total_units - x.covered_units)', desc: false },
+  share_asc: { expr: 'x.share::float8', desc: false },
+  share_desc: { expr: 'x.share::float8', desc: true },
+  code: { expr: 'x.code', desc: false },
+} as const;
+
+/**
+ * One page of village results for a technology, any carrier or one carrier
+ * (a carrier with no row for a village covers none of it), inside an
+ * administrative unit (any level: its descendants are walked), optionally
+ * only those below target, in keyset order.
+ */
+export async function selectVillageCoveragePage(
+  db: Runner,
+  q: { adminUnitId: number | null; technology: string; carrierId: number | null; belowTarget: boolean | null; sort: keyof typeof VILLAGE_SORTS; limit: number; cursor: { k: string | number | null; id: number } | null },
+): Promise<{ rows: VillageCoverageListRow[]; total: number }> {
+  const sort = VILLAGE_SORTS[q.sort];
+  const base = `
+    WITH RECURSIVE units AS (
+      SELECT id FROM admin_units WHERE id = $1
+      UNION ALL SELECT a.id FROM admin_units a JOIN units u ON a.parent_id = u.id),
+    x AS (
+      SELECT a.id, v.id AS village_id, v.code, v.name, v.commune_id, a.technology, $3::int AS carrier_id,
+             coalesce(c.covered_units, CASE WHEN $3::int IS NULL THEN a.covered_units ELSE 0 END) AS covered_units,
+             a.total_units,
+             coalesce(c.share, CASE WHEN $3::int IS NULL THEN a.share ELSE 0 END) AS share,
+             coalesce(c.meets_target, CASE WHEN $3::int IS NULL THEN a.meets_target ELSE false END) AS meets_target,
+             coalesce(c.computed_at, a.computed_at) AS computed_at, coalesce(c.run_id, a.run_id) AS run_id
+        FROM village_coverage a
+        JOIN villages v ON v.id = a.village_id
+        LEFT JOIN village_coverage c ON $3::int IS NOT NULL AND c.village_id = a.village_id AND c.technology = a.technology AND c.carrier_id = $3::int
+       WHERE a.carrier_id IS NULL AND a.technology = $2
+         AND ($1::int IS NULL OR v.commune_id IN (SELECT id FROM units)))
+    `;
+  const filter = `($4::boolean IS NULL OR x.meets_target = NOT $4::boolean)`;
+  const totalRows = await db.query<{ n: number }>(`${base} SELECT count(*)::int AS n FROM x WHERE ${filter}`, [q.adminUnitId, q.technology, q.carrierId, q.belowTarget]);
+  const params: unknown[] = [q.adminUnitId, q.technology, q.carrierId, q.belowTarget, q.limit + 1];
+  let cursorSql = 'true';
+  if (q.cursor) {
+    params.push(q.cursor.k, q.cursor.id);
+    const k = q.sort === 'code' ? '$6::text' : '$6::float8';
+    cursorSql = sort.desc ? `(${sort.expr} < ${k} OR (${sort.expr} = ${k} AND x.id > $7::bigint))` : `(${sort.expr} > ${k} OR (${sort.expr} = ${k} AND x.id > $7::bigint))`;
+  }
+  const rows = await db.query<VillageCoverageListRow>(
+    `${base}
+     SELECT x.id, x.village_id AS "villageId", x.code, x.name, x.commune_id AS "communeId", x.technology, x.carrier_id AS "carrierId",
+            x.covered_units AS "coveredUnits", x.total_units AS "totalUnits", (x.total_units - x.covered_units) AS "uncoveredUnits",
+            x.share::float8 AS share, x.meets_target AS "meetsTarget", x.computed_at::text AS "computedAt", x.run_id AS "runId",
+            ${sort.expr} AS "sortKey"
+       FROM x WHERE ${filter} AND ${cursorSql}
+      ORDER BY ${sort.expr} ${sort.desc ? 'DESC' : 'ASC'}, x.id ASC
+      LIMIT $5`,
+    params,
+  );
+  return { rows, total: totalRows[0]?.n ?? 0 };
+}
+
+export interface VillageHeader {
+  id: number;
+  code: string;
+  name: string;
+  communeId: number;
+  areaClass: string;
+}
+
+export async function selectVillageHeader(db: Runner, villageId: number): Promise<VillageHeader | null> {
+  const r = await db.query<VillageHeader>(
+    `SELECT id, code, name, commune_id AS "communeId", area_class AS "areaClass" FROM villages WHERE id = $1`,
+    [villageId],
+  );
+  return r[0] ?? null;
+}
+
+export interface VillageShareRow {
+  technology: '4G' | '5G' | 'FTTH';
+  carrierId: number | null;
+  carrierCode: string | null;
+  coveredUnits: number;
+  totalUnits: number;
+  share: number;
+  meetsTarget: boolean;
+  thresholdShare: number;
+  computedAt: string;
+  gap: unknown;
+}
+
+export async function selectVillageShares(db: Runner, villageId: number, thresholdDefault: number): Promise<VillageShareRow[]> {
+  return db.query<VillageShareRow>(
+    `SELECT vc.technology, vc.carrier_id AS "carrierId", ca.code AS "carrierCode", vc.covered_units AS "coveredUnits",
+            vc.total_units AS "totalUnits", vc.share::float8 AS share, vc.meets_target AS "meetsTarget",
+            ${thresholdSql('v', 'vc.technology', '$2::real')}::float8 AS "thresholdShare",
+            vc.computed_at::text AS "computedAt",
+            CASE WHEN vc.gap IS NULL THEN NULL ELSE ST_AsGeoJSON(vc.gap, 6)::json END AS gap
+       FROM village_coverage vc JOIN villages v ON v.id = vc.village_id
+       LEFT JOIN carriers ca ON ca.id = vc.carrier_id
+      WHERE vc.village_id = $1
+      ORDER BY vc.technology, vc.carrier_id NULLS FIRST`,
+    [villageId, thresholdDefault],
+  );
+}
+
+export interface ContributorRow {
+  kind: 'sector' | 'access_point';
+  sourceId: number;
+  code: string;
+  siteId: number | null;
+  siteCode: string | null;
+  technology: '4G' | '5G' | 'FTTH';
+  carrierId: number;
+  carrierCode: string;
+  rangeM: number | null;
+  footprintModel: string | null;
+  unitsReached: number;
+}
+
+/** Sectors and access points whose stored reach meets the village, with the units of the village each reaches. */
+export async function selectVillageContributors(db: Runner, villageId: number): Promise<ContributorRow[]> {
+  return db.query<ContributorRow>(
+    `SELECT c.kind, c.source_id AS "sourceId", coalesce(s.code, a.code, '') AS code, c.site_id AS "siteId", st.code AS "siteCode",
+            c.technology, c.carrier_id AS "carrierId", ca.code AS "carrierCode", s.range_m::float8 AS "rangeM", s.footprint_model AS "footprintModel",
+            (SELECT coalesce(sum(l.units), 0)::int FROM locations l WHERE l.village_id = v.id AND ST_Intersects(c.reach, l.geom)) AS "unitsReached"
+       FROM villages v
+       JOIN coverage_contributors c ON ST_Intersects(c.reach, v.boundary)
+       JOIN carriers ca ON ca.id = c.carrier_id
+       LEFT JOIN sectors s ON c.kind = 'sector' AND s.id = c.source_id
+       LEFT JOIN sites st ON st.id = c.site_id
+       LEFT JOIN access_points a ON c.kind = 'access_point' AND a.id = c.source_id
+      WHERE v.id = $1
+      ORDER BY c.technology, "unitsReached" DESC, c.kind, c.source_id`,
+    [villageId],
+  );
+}
+
+export interface SummaryRow {
+  adminUnitId: number;
+  code: string;
+  name: string;
+  level: string;
+  villages: number;
+  villagesMbb: number;
+  villagesFtth: number;
+  units: number;
+  unitsFtth: number;
+  sites: number;
+  sharedSites: number;
+}
+
+/**
+ * Roll-up of stored village results and site tenancies to the units of one
+ * level (optionally under one parent). A village belongs to every ancestor of
+ * its commune; a site to the ancestors of its commune (or its village's).
+ * Villages without any location are left out of the village shares.
+ */
+export async function selectSummaryRows(db: Runner, level: string, parentId: number | null): Promise<SummaryRow[]> {
+  return db.query<SummaryRow>(
+    `WITH RECURSIVE anc AS (
+       SELECT id AS commune_id, id AS unit_id, parent_id FROM admin_units
+       UNION ALL SELECT anc.commune_id, p.id, p.parent_id FROM anc JOIN admin_units p ON p.id = anc.parent_id),
+     target_units AS (
+       SELECT u.id, u.code, u.name, u.level FROM admin_units u
+        WHERE u.level = $1 AND ($2::int IS NULL OR u.id IN (SELECT commune_id FROM anc WHERE unit_id = $2::int))),
+     vil AS (
+       SELECT v.id, v.commune_id,
+              max(vc.total_units) AS units,
+              bool_or(vc.meets_target) FILTER (WHERE vc.technology = '4G') AS mbb,
+              bool_or(vc.meets_target) FILTER (WHERE vc.technology = 'FTTH') AS ftth,
+              max(vc.covered_units) FILTER (WHERE vc.technology = 'FTTH') AS units_ftth
+         FROM villages v JOIN village_coverage vc ON vc.village_id = v.id AND vc.carrier_id IS NULL
+        GROUP BY v.id, v.commune_id),
+     site_carriers AS (
+       SELECT st.id, coalesce(st.admin_unit_id, sv.commune_id) AS commune_id,
+              (SELECT count(DISTINCT c) FROM (SELECT st.owner_carrier_id AS c
+                  UNION SELECT t.carrier_id FROM site_tenancies t WHERE t.site_id = st.id AND (t.until IS NULL OR t.until >= CURRENT_DATE)) cs) AS carriers
+         FROM sites st LEFT JOIN villages sv ON sv.id = st.village_id
+        WHERE st.status = 'active')
+     SELECT tu.id AS "adminUnitId", tu.code, tu.name, tu.level,
+            (SELECT count(*) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id WHERE vil.units > 0)::int AS villages,
+            (SELECT count(*) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id WHERE vil.units > 0 AND vil.mbb)::int AS "villagesMbb",
+            (SELECT count(*) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id WHERE vil.units > 0 AND vil.ftth)::int AS "villagesFtth",
+            (SELECT coalesce(sum(vil.units), 0) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id)::int AS units,
+            (SELECT coalesce(sum(vil.units_ftth), 0) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id)::int AS "unitsFtth",
+            (SELECT count(*) FROM site_carriers sc JOIN anc ON anc.commune_id = sc.commune_id AND anc.unit_id = tu.id)::int AS sites,
+            (SELECT count(*) FROM site_carriers sc JOIN anc ON anc.commune_id = sc.commune_id AND anc.unit_id = tu.id WHERE sc.carriers >= 2)::int AS "sharedSites"
+       FROM target_units tu ORDER BY tu.code`,
+    [level, parentId],
+  );
+}
+
+export interface TargetRow {
+  indicatorCode: string;
+  adminUnitId: number | null;
+  year: number;
+  targetValue: number;
+}
+
+export async function selectTargets(db: Runner, codes: string[], year: number | null): Promise<TargetRow[]> {
+  return db.query<TargetRow>(
+    `SELECT indicator_code AS "indicatorCode", admin_unit_id AS "adminUnitId", year, target_value::float8 AS "targetValue"
+       FROM kpi_targets
+      WHERE indicator_code = ANY($1::text[]) AND ($2::int IS NULL OR year = $2::int)
+      ORDER BY year DESC`,
+    [codes, year],
+  );
+}
+
+export async function selectAncestors(db: Runner, unitIds: number[]): Promise<{ unitId: number; ancestorId: number; depth: number }[]> {
+  return db.query(
+    `WITH RECURSIVE up AS (
+       SELECT id AS unit_id, id AS ancestor_id, parent_id, 0 AS depth FROM admin_units WHERE id = ANY($1::int[])
+       UNION ALL SELECT up.unit_id, p.id, p.parent_id, up.depth + 1 FROM up JOIN admin_units p ON p.id = up.parent_id)
+     SELECT unit_id AS "unitId", ancestor_id AS "ancestorId", depth FROM up`,
+    [unitIds],
+  );
+}
+
+export async function selectTopLevel(db: Runner): Promise<string | null> {
+  const r = await db.query<{ code: string }>(
+    `SELECT l.code FROM admin_levels l WHERE EXISTS (SELECT 1 FROM admin_units u WHERE u.level = l.code) ORDER BY l.rank LIMIT 1`,
+  );
+  return r[0]?.code ?? null;
+}
+
+export async function selectLastFullRun(db: Runner): Promise<{ id: number; startedAt: string; finishedAt: string | null; parametersHash: string } | null> {
+  const r = await db.query<{ id: number; startedAt: string; finishedAt: string | null; parametersHash: string }>(
+    `SELECT id, started_at::text AS "startedAt", finished_at::text AS "finishedAt", parameters_hash AS "parametersHash"
+       FROM coverage_runs WHERE kind = 'full' AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
+  );
+  return r[0] ?? null;
+}
+
+// --------------------------------------------------------- what-if & suggest
+
+/** Area class at a point: the village containing it, else the nearest within 2 km, else rural. */
+export async function selectAreaClassesAt(db: Runner, points: { lon: number; lat: number }[]): Promise<string[]> {
+  if (points.length === 0) return [];
+  const r = await db.query<{ i: number; areaClass: string }>(
+    `SELECT p.i, coalesce(
+              (SELECT v.area_class FROM villages v WHERE ST_Covers(v.boundary, p.g) LIMIT 1),
+              (SELECT v.area_class FROM villages v WHERE ST_DWithin(v.boundary::geography, p.g::geography, 2000) ORDER BY v.boundary <-> p.g LIMIT 1),
+              'rural') AS "areaClass"
+       FROM (SELECT i, ST_SetSRID(ST_MakePoint(x, y), 4326) AS g FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS u(x, y, i)) p
+      ORDER BY p.i`,
+    [points.map((p) => p.lon), points.map((p) => p.lat)],
+  );
+  return r.map((x) => x.areaClass);
+}
+
+export interface WhatIfRow {
+  villageId: number;
+  code: string;
+  name: string;
+  technology: '4G' | '5G';
+  carrierId: number | null;
+  totalUnits: number;
+  coveredBefore: number;
+  newlyCoveredUnits: number;
+  thresholdShare: number;
+  meetsTargetBefore: boolean;
+}
+
+/**
+ * What a candidate would add, read-only: $1 rings (local metres, WKT), $2 the
+ * technologies each footprint serves ('4G' or '4G,5G'), $3/$4 the antenna
+ * point, $5 metric SRID, $6 carrier (or null), $7 default threshold.
+ * A location is newly covered for a technology when a candidate footprint
+ * contains it and no stored contributor of that technology does (any carrier;
+ * and, when a carrier is given, none of that carrier).
+ */
+export async function selectWhatIf(db: Runner, ringsWkt: string[], techs: string[], lon: number, lat: number, srid: number, carrierId: number | null, thresholdDefault: number): Promise<{ rows: WhatIfRow[]; footprints: unknown[] }> {
+  const rows = await db.query<WhatIfRow & { footprint: unknown; kind: string }>(
+    `WITH p AS (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($3::float8, $4::float8), 4326), $5::int) AS m),
+     cand AS (
+       SELECT u.i, string_to_array(u.techs, ',') AS techs,
+              ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText(u.wkt), ST_X(p.m), ST_Y(p.m)), $5::int), 4326) AS reach
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(wkt, techs, i), p),
+     hit AS (
+       SELECT DISTINCT ON (l.id, t.technology) l.id, l.village_id, l.units, l.geom, t.technology
+         FROM cand c CROSS JOIN LATERAL unnest(c.techs) AS t(technology)
+         JOIN locations l ON ST_Intersects(c.reach, l.geom)),
+     scoped AS (
+       SELECT h.village_id, h.technology, NULL::int AS carrier_id, h.units
+         FROM hit h
+        WHERE NOT EXISTS (SELECT 1 FROM coverage_contributors x WHERE x.technology = h.technology AND ST_Intersects(x.reach, h.geom))
+       UNION ALL
+       SELECT h.village_id, h.technology, $6::int, h.units
+         FROM hit h
+        WHERE $6::int IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM coverage_contributors x WHERE x.technology = h.technology AND x.carrier_id = $6::int AND ST_Intersects(x.reach, h.geom))),
+     agg AS (SELECT village_id, technology, carrier_id, sum(units)::int AS newly FROM scoped GROUP BY village_id, technology, carrier_id)
+     SELECT 'village' AS kind, v.id AS "villageId", v.code, v.name, g.technology, g.carrier_id AS "carrierId",
+            a.total_units AS "totalUnits", coalesce(c.covered_units, CASE WHEN g.carrier_id IS NULL THEN a.covered_units ELSE 0 END) AS "coveredBefore",
+            g.newly AS "newlyCoveredUnits", ${thresholdSql('v', 'g.technology', '$7::real')}::float8 AS "thresholdShare",
+            coalesce(c.meets_target, CASE WHEN g.carrier_id IS NULL THEN a.meets_target ELSE false END) AS "meetsTargetBefore",
+            NULL::json AS footprint
+       FROM agg g JOIN villages v ON v.id = g.village_id
+       JOIN village_coverage a ON a.village_id = g.village_id AND a.technology = g.technology AND a.carrier_id IS NULL
+       LEFT JOIN village_coverage c ON g.carrier_id IS NOT NULL AND c.village_id = g.village_id AND c.technology = g.technology AND c.carrier_id = g.carrier_id
+     UNION ALL
+     SELECT 'footprint', i::int, '', '', NULL, NULL, 0, 0, 0, 0, false, ST_AsGeoJSON(reach, 6)::json FROM cand
+     ORDER BY 1, 2`,
+    [ringsWkt, techs, lon, lat, srid, carrierId, thresholdDefault],
+  );
+  return {
+    rows: rows.filter((r) => r.kind === 'village'),
+    footprints: rows.filter((r) => r.kind === 'footprint').map((r) => r.footprint),
+  };
+}
+
+export interface FlaggedVillage {
+  villageId: number;
+  code: string;
+  name: string;
+  totalUnits: number;
+  coveredUnits: number;
+  thresholdShare: number;
+}
+
+/** Villages below target for a technology (any carrier, or one carrier), in a unit or a list. */
+export async function selectFlaggedVillages(db: Runner, technology: string, adminUnitId: number | null, villageIds: number[] | null, carrierId: number | null, thresholdDefault: number): Promise<FlaggedVillage[]> {
+  return db.query<FlaggedVillage>(
+    `WITH RECURSIVE units AS (
+       SELECT id FROM admin_units WHERE id = $2
+       UNION ALL SELECT a.id FROM admin_units a JOIN units u ON a.parent_id = u.id)
+     SELECT * FROM (
+       SELECT v.id AS "villageId", v.code, v.name, a.total_units AS "totalUnits",
+              coalesce(c.covered_units, CASE WHEN $4::int IS NULL THEN a.covered_units ELSE 0 END) AS "coveredUnits",
+              ${thresholdSql('v', 'a.technology', '$5::real')}::float8 AS "thresholdShare"
+         FROM village_coverage a JOIN villages v ON v.id = a.village_id
+         LEFT JOIN village_coverage c ON $4::int IS NOT NULL AND c.village_id = a.village_id AND c.technology = a.technology AND c.carrier_id = $4::int
+        WHERE a.carrier_id IS NULL AND a.technology = $1 AND a.total_units > 0
+          AND ($2::int IS NULL OR v.commune_id IN (SELECT id FROM units))
+          AND ($3::int[] IS NULL OR v.id = ANY($3::int[]))) f
+      WHERE f."coveredUnits"::real / f."totalUnits" < f."thresholdShare"
+      ORDER BY f."villageId"
+      LIMIT 5000`,
+    [technology, adminUnitId, villageIds, carrierId, thresholdDefault],
+  );
+}
+
+/** Locations of the given villages not covered for the technology (by anyone, or by the carrier), in metric coordinates. */
+export async function selectUncoveredLocations(db: Runner, villageIds: number[], technology: string, carrierId: number | null, srid: number): Promise<{ id: number; villageId: number; units: number; x: number; y: number }[]> {
+  return db.query(
+    `SELECT l.id, l.village_id AS "villageId", l.units, ST_X(m.g) AS x, ST_Y(m.g) AS y
+       FROM locations l CROSS JOIN LATERAL (SELECT ST_Transform(l.geom, $4::int) AS g) m
+      WHERE l.village_id = ANY($1::int[])
+        AND NOT EXISTS (SELECT 1 FROM coverage_contributors c WHERE c.technology = $2 AND ($3::int IS NULL OR c.carrier_id = $3::int) AND ST_Intersects(c.reach, l.geom))`,
+    [villageIds, technology, carrierId, srid],
+  );
+}
+
+export interface SharingCandidate {
+  siteId: number;
+  code: string;
+  heightM: number;
+  spare: number;
+  x: number;
+  y: number;
+  lon: number;
+  lat: number;
+}
+
+/**
+ * Active structures with spare tenant capacity (tenant_capacity above the
+ * carriers on it: the owner and running tenancies) within a box in metric
+ * coordinates; a given carrier's own or tenanted sites are left out.
+ */
+export async function selectSharingCandidates(db: Runner, box: { xmin: number; ymin: number; xmax: number; ymax: number }, srid: number, carrierId: number | null): Promise<SharingCandidate[]> {
+  return db.query<SharingCandidate>(
+    `SELECT * FROM (
+       SELECT st.id AS "siteId", st.code, st.height_m::float8 AS "heightM",
+              st.tenant_capacity - (SELECT count(DISTINCT c) FROM (SELECT st.owner_carrier_id AS c
+                  UNION SELECT t.carrier_id FROM site_tenancies t WHERE t.site_id = st.id AND (t.until IS NULL OR t.until >= CURRENT_DATE)) cs)::int AS spare,
+              ST_X(ST_Transform(st.geom, $5::int)) AS x, ST_Y(ST_Transform(st.geom, $5::int)) AS y, ST_X(st.geom) AS lon, ST_Y(st.geom) AS lat
+         FROM sites st
+        WHERE st.status = 'active'
+          AND ST_Intersects(st.geom, ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, $5::int), 4326))
+          AND ($6::int IS NULL OR (st.owner_carrier_id <> $6::int AND NOT EXISTS (
+                SELECT 1 FROM site_tenancies t WHERE t.site_id = st.id AND t.carrier_id = $6::int AND (t.until IS NULL OR t.until >= CURRENT_DATE))))) s
+      WHERE s.spare > 0
+      LIMIT 5000`,
+    [box.xmin, box.ymin, box.xmax, box.ymax, srid, carrierId],
+  );
+}
+
+/** Metric → 4326 for a list of points. */
+export async function selectToLonLat(db: Runner, points: { x: number; y: number }[], srid: number): Promise<{ lon: number; lat: number }[]> {
+  if (points.length === 0) return [];
+  return db.query(
+    `SELECT ST_X(g) AS lon, ST_Y(g) AS lat FROM (
+       SELECT i, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), $3::int), 4326) AS g
+         FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS u(x, y, i)) p ORDER BY i`,
+    [points.map((p) => p.x), points.map((p) => p.y), srid],
+  );
+}
