@@ -1,0 +1,230 @@
+import type pg from 'pg';
+import type { ListFilters } from '@registry/shared/schemas/registry-common';
+import { decodeCursor, encodeCursor } from '../../lib/pagination';
+import { BadRequestError } from '../../errors';
+import { snake, type FieldSpec, type Filter, type ResourceDescriptor, type Scope, type SortKey } from './resource';
+
+// SQL for every registry resource, generated from its descriptor. Reads
+// select the fields of the resource's full view (geometry as GeoJSON); who
+// sees which of them is decided after, by projecting through the caller's view.
+
+type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** Collects bound values and hands out their placeholders. */
+export class Params {
+  readonly values: unknown[] = [];
+  bind = (value: unknown): string => {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  };
+}
+
+function fieldSpec(d: ResourceDescriptor, field: string): FieldSpec {
+  return d.fields?.[field] ?? {};
+}
+
+/** SQL read expression of each field of the full view. */
+export function selectList(d: ResourceDescriptor): string {
+  return Object.keys(d.views.full.shape)
+    .map((field) => {
+      const spec = fieldSpec(d, field);
+      if (spec.read) return `${spec.read} AS "${field}"`;
+      if (field === 'geometry' && d.geometry) return `ST_AsGeoJSON(t.${d.geometry.column}, 7)::json AS "geometry"`;
+      const column = spec.column ?? snake(field);
+      if (spec.type === 'date') return `t.${column}::text AS "${field}"`;
+      return `t.${column} AS "${field}"`;
+    })
+    .join(', ');
+}
+
+/** Timestamps leave as ISO strings. */
+export function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(row)) if (value instanceof Date) row[key] = value.toISOString();
+  return row;
+}
+
+/**
+ * Rows a scope may know exist. Staff: all. A carrier: all except other
+ * carriers' planned objects (where the resource keeps those private). The
+ * public: the resource's public rows, or none.
+ */
+export function visibility(d: ResourceDescriptor, scope: Scope, p: Params['bind']): string | null {
+  if (scope.kind === 'staff') return null;
+  if (scope.kind === 'public') return d.publicRead ? d.publicRead.where : 'false';
+  if (d.plannedIsPrivate && d.owner) return `(t.${d.owner.column} = ${p(scope.carrierId)} OR t.status <> 'planned')`;
+  return null;
+}
+
+const intersectsUnit = (geomColumn: string): Filter => (p, id) =>
+  `ST_Intersects(t.${geomColumn}, (SELECT boundary FROM admin_units WHERE id = ${p(id)}))`;
+
+/** Generic filters a resource gets from its shape; its own filters override them. */
+export function filtersOf(d: ResourceDescriptor): Partial<Record<keyof ListFilters, Filter>> {
+  const generic: Partial<Record<keyof ListFilters, Filter>> = {
+    code: (p, v) => `t.code = ${p(v)}`,
+  };
+  if (d.geometry) {
+    const g = d.geometry.column;
+    generic.bbox = (p, v) => {
+      const [a, b, c, e] = v as number[];
+      return `ST_Intersects(t.${g}, ST_MakeEnvelope(${p(a)}, ${p(b)}, ${p(c)}, ${p(e)}, 4326))`;
+    };
+    generic.adminUnitId = intersectsUnit(g);
+  }
+  if (d.owner && d.owner.column !== 'id') generic.owner = (p, v) => `t.${d.owner!.column} = ${p(v)}`;
+  if (d.lifecycle) generic.status = (p, v) => `t.status = ${p(v)}`;
+  if ('name' in d.views.full.shape) generic.q = (p, v) => `(t.code ILIKE ${p(`%${String(v)}%`)} OR t.name ILIKE ${p(`%${String(v)}%`)})`;
+  else generic.q = (p, v) => `t.code ILIKE ${p(`%${String(v)}%`)}`;
+  return { ...generic, ...d.filters };
+}
+
+export function sortsOf(d: ResourceDescriptor): Record<string, SortKey> {
+  return {
+    id: { expr: 't.id', cast: 'bigint' },
+    code: { expr: 't.code', cast: 'text' },
+    createdAt: { expr: "date_trunc('milliseconds', t.created_at)", cast: 'timestamptz' },
+    updatedAt: { expr: "date_trunc('milliseconds', t.updated_at)", cast: 'timestamptz' },
+    ...d.sorts,
+  };
+}
+
+export interface ListQuery {
+  text: string;
+  values: unknown[];
+  countText: string;
+  countValues: unknown[];
+  /** Sort key of the result, for the next cursor. */
+  limit: number;
+}
+
+/**
+ * The list query of a resource: filters in, SQL out. Keyset pagination on
+ * (sort key, id), so a page never skips or repeats rows while others write.
+ * Exports reuse this with their own limit.
+ */
+export function buildListQuery(d: ResourceDescriptor, filters: ListFilters, scope: Scope): ListQuery {
+  const params = new Params();
+  const p = params.bind;
+  const conditions: string[] = [];
+  const visible = visibility(d, scope, p);
+  if (visible) conditions.push(visible);
+  const available = filtersOf(d);
+  for (const [name, value] of Object.entries(filters)) {
+    if (value === undefined || name === 'sort' || name === 'limit' || name === 'cursor') continue;
+    const filter = available[name as keyof ListFilters];
+    if (!filter) throw new BadRequestError(`${d.label} lists cannot be filtered by ${name}`, [{ path: name, message: 'Unsupported filter', reason: 'unrecognized_keys' }]);
+    conditions.push(filter(p, value));
+  }
+  const countWhere = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const countValues = [...params.values];
+
+  const sortName = (filters.sort ?? 'id').replace(/^-/, '');
+  const descending = (filters.sort ?? '').startsWith('-');
+  const sort = sortsOf(d)[sortName];
+  if (!sort) {
+    throw new BadRequestError(`Unknown sort key ${sortName}`, [
+      { path: 'sort', message: `One of: ${Object.keys(sortsOf(d)).join(', ')}`, reason: 'invalid_value' },
+    ]);
+  }
+  const cursor = decodeCursor(filters.cursor);
+  if (cursor) conditions.push(`(${sort.expr}, t.id) ${descending ? '<' : '>'} (${p(cursor.k)}::${sort.cast}, ${p(cursor.id)})`);
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const direction = descending ? 'DESC' : 'ASC';
+  const text = `SELECT ${selectList(d)}, ${sort.expr} AS "_k" FROM ${d.table} t ${where} ORDER BY ${sort.expr} ${direction}, t.id ${direction} LIMIT ${p(filters.limit + 1)}`;
+  return { text, values: params.values, countText: `SELECT count(*)::int AS n FROM ${d.table} t ${countWhere}`, countValues, limit: filters.limit };
+}
+
+/** Runs a list query: the page of full rows, the total and the next cursor. */
+export async function runListQuery(db: Queryable, query: ListQuery) {
+  const [rows, count] = await Promise.all([db.query(query.text, query.values), db.query<{ n: number }>(query.countText, query.countValues)]);
+  const items = rows.rows.slice(0, query.limit);
+  const last = items.at(-1);
+  const nextCursor = rows.rows.length > query.limit && last ? encodeCursor({ k: cursorKey(last._k), id: Number(last.id) }) : null;
+  for (const item of items) {
+    delete item._k;
+    normaliseRow(item);
+  }
+  return { items: items as Record<string, unknown>[], total: count.rows[0]?.n ?? 0, nextCursor };
+}
+
+function cursorKey(value: unknown): string | number | null {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  return value === null || value === undefined ? null : String(value);
+}
+
+/** One full row by id, optionally locked for update; null when absent. */
+export async function findById(db: Queryable, d: ResourceDescriptor, id: number, options: { lock?: boolean; scope?: Scope } = {}) {
+  const params = new Params();
+  const conditions = [`t.id = ${params.bind(id)}`];
+  const visible = options.scope ? visibility(d, options.scope, params.bind) : null;
+  if (visible) conditions.push(visible);
+  const r = await db.query(`SELECT ${selectList(d)} FROM ${d.table} t WHERE ${conditions.join(' AND ')}${options.lock ? ' FOR UPDATE OF t' : ''}`, params.values);
+  return r.rows[0] ? normaliseRow(r.rows[0] as Record<string, unknown>) : null;
+}
+
+/** Column assignments for the input fields of a write. */
+export function columnsOf(d: ResourceDescriptor, input: Record<string, unknown>, p: Params['bind']): { columns: string[]; values: string[] } {
+  const columns: string[] = [];
+  const values: string[] = [];
+  for (const [field, value] of Object.entries(input)) {
+    if (value === undefined || field === 'version' || d.nestedKeys?.includes(field)) continue;
+    if (field === 'geometry' && d.geometry) {
+      columns.push(d.geometry.column);
+      if (value === null) values.push('NULL');
+      else {
+        const geom = `ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(${p(JSON.stringify(value))})), 4326)`;
+        values.push(d.geometry.store === 'MultiPolygon' ? `ST_Multi(${geom})` : geom);
+      }
+      continue;
+    }
+    const spec = fieldSpec(d, field);
+    if (spec.column === null) continue;
+    columns.push(spec.column ?? snake(field));
+    values.push(p(value));
+  }
+  return { columns, values };
+}
+
+export async function insertRow(db: Queryable, d: ResourceDescriptor, input: Record<string, unknown>): Promise<number> {
+  const params = new Params();
+  const { columns, values } = columnsOf(d, input, params.bind);
+  const r = await db.query<{ id: number }>(`INSERT INTO ${d.table} (${columns.join(', ')}) VALUES (${values.join(', ')}) RETURNING id`, params.values);
+  return Number(r.rows[0]!.id);
+}
+
+/** Applies the changed fields and bumps the version. */
+export async function updateRow(db: Queryable, d: ResourceDescriptor, id: number, input: Record<string, unknown>): Promise<void> {
+  const params = new Params();
+  const { columns, values } = columnsOf(d, input, params.bind);
+  const sets = columns.map((c, i) => `${c} = ${values[i]}`);
+  sets.push('version = version + 1', 'updated_at = now()');
+  await db.query(`UPDATE ${d.table} SET ${sets.join(', ')} WHERE id = ${params.bind(id)}`, params.values);
+}
+
+/** Recomputes derived columns (lengths, the village a site stands in). */
+export async function refreshDerived(db: Queryable, d: ResourceDescriptor, id: number): Promise<void> {
+  if (!d.derived) return;
+  const sets = Object.entries(d.derived).map(([column, expr]) => `${column} = ${expr}`);
+  await db.query(`UPDATE ${d.table} t SET ${sets.join(', ')} WHERE t.id = $1`, [id]);
+}
+
+/** Problems with a submitted geometry that PostGIS sees (self-intersection and the like). */
+export async function geometryValidity(db: Queryable, geometry: unknown): Promise<string | null> {
+  try {
+    const r = await db.query<{ reason: string }>(`SELECT ST_IsValidReason(ST_GeomFromGeoJSON($1)) AS reason`, [JSON.stringify(geometry)]);
+    const reason = r.rows[0]?.reason ?? 'invalid';
+    return reason === 'Valid Geometry' ? null : reason;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** The first reason a hard delete must be refused, if any. */
+export async function referencedBy(db: Queryable, d: ResourceDescriptor, id: number): Promise<string | null> {
+  for (const ref of d.references ?? []) {
+    const r = await db.query(ref.sql, [id]);
+    if (r.rows.length > 0) return ref.what;
+  }
+  return null;
+}

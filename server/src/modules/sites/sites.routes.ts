@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { IdParams } from '@registry/shared/schemas/registry-common';
+import { CreateSiteInput, SiteDetail } from '@registry/shared/schemas/sites';
+import type { HistoryService } from '../history/history.service';
+import { registerAttachmentRoutes, type AttachmentService } from '../registry/attachments';
+import { registerResourceRoutes, rolesText, withEtag } from '../registry/registry.routes';
+import type { RegistryService } from '../registry/registry.service';
+import { sitesResource } from './sites.descriptor';
+import type { SitesService } from './sites.service';
+import { tenancyKind } from './tenancies';
+
+export interface SitesRoutesOptions {
+  registry: RegistryService;
+  history: HistoryService;
+  sites: SitesService;
+  tenancies: AttachmentService;
+}
+
+export default async function sitesRoutes(app: FastifyInstance, { registry, history, sites, tenancies }: SitesRoutesOptions) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const roles = rolesText(sitesResource);
+  r.post(
+    '/api/sites',
+    {
+      schema: {
+        tags: ['sites'],
+        summary: `Create a site with its sectors and tenancies in one transaction (roles: ${roles.write})`,
+        body: CreateSiteInput,
+        response: { 201: SiteDetail },
+      },
+    },
+    async (request, reply) => {
+      reply.status(201);
+      return withEtag(reply, await sites.create(request.ctx(), request.body));
+    },
+  );
+  r.get(
+    '/api/sites/:id',
+    { schema: { tags: ['sites'], summary: `One site with its sectors and tenancies (roles: ${roles.read})`, params: IdParams, response: { 200: SiteDetail } } },
+    async (request, reply) => withEtag(reply, await sites.detail(request.ctx(), request.params.id)),
+  );
+  registerResourceRoutes(app, sitesResource, registry, history, { tag: 'sites', skip: ['create', 'get'] });
+  registerAttachmentRoutes(app, tenancyKind, tenancies, 'sites');
+}

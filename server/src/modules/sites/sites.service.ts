@@ -1,0 +1,62 @@
+import type { CreateSiteInput, SiteDetail } from '@registry/shared/schemas/sites';
+import { project } from '@registry/shared/schemas/registry-common';
+import type { RequestContext } from '../../context';
+import { ValidationError } from '../../errors';
+import type { AttachmentService } from '../registry/attachments';
+import { assertOwns, assertWritePolicy, projectFor } from '../registry/registry.access';
+import { buildListQuery, normaliseRow } from '../registry/registry.queries';
+import type { RegistryService } from '../registry/registry.service';
+import { scopeOf } from '../registry/resource';
+import { sectorsResource } from '../sectors/sectors.descriptor';
+import { sitesResource } from './sites.descriptor';
+
+type Row = Record<string, unknown>;
+
+/**
+ * What is special about sites: one POST writes the site, the owner's own
+ * tenancy, other carriers' tenancies and the sectors in one transaction (all
+ * or nothing, one operation id in the change log); GET by id returns the site
+ * with its sectors and tenancies, each through the caller's view.
+ */
+export function createSitesService(registry: RegistryService, tenancies: AttachmentService) {
+  async function detail(ctx: RequestContext, id: number): Promise<SiteDetail> {
+    const scope = scopeOf(ctx.actor);
+    const site = await registry.getRow(sitesResource, ctx, id);
+    let sectors: Row[] = [];
+    let tenancyRows: Row[] = [];
+    if (scope.kind !== 'public') {
+      const q = buildListQuery(sectorsResource, { siteId: id, limit: 1000 }, scope);
+      const [sectorResult, tenancyResult] = await Promise.all([registry.pool.query(q.text, q.values), tenancies.rowsOf(registry.pool, id)]);
+      sectors = sectorResult.rows.slice(0, 1000).map((row: Row) => {
+        delete row._k;
+        return projectFor(sectorsResource, scope, normaliseRow(row));
+      });
+      tenancyRows = tenancyResult.map((row) => project(tenancies.viewOf(scope, site, row), row));
+    }
+    // Each part was projected through the caller's view; the route's schema re-checks the shape.
+    return { ...projectFor(sitesResource, scope, site), sectors, tenancies: tenancyRows } as SiteDetail;
+  }
+
+  return {
+    detail,
+
+    async create(ctx: RequestContext, body: CreateSiteInput) {
+      const scope = scopeOf(ctx.actor);
+      assertWritePolicy(sitesResource, scope);
+      const owner = body.ownerCarrierId ?? (scope.kind === 'carrier' ? scope.carrierId : undefined);
+      if (owner !== undefined) assertOwns(sitesResource, scope, owner);
+      const details = await registry.checkGeometry(sitesResource, body);
+      if (details.length) throw new ValidationError(details);
+      const id = await registry.transaction(ctx, async (w) => {
+        const site = await registry.createWithin(w, sitesResource, body);
+        await tenancies.createWithin(w, site, { carrierId: site.ownerCarrierId, ...(body.commissionedOn ? { since: body.commissionedOn } : {}) });
+        for (const tenancy of body.tenancies ?? []) await tenancies.createWithin(w, site, tenancy);
+        for (const sector of body.sectors ?? []) await registry.createWithin(w, sectorsResource, { ...sector, siteId: site.id });
+        return Number(site.id);
+      });
+      return detail(ctx, id);
+    },
+  };
+}
+
+export type SitesService = ReturnType<typeof createSitesService>;
