@@ -34,6 +34,26 @@ import coverageRoutes from './modules/coverage/coverage.routes';
 import { createCoverageService } from './modules/coverage/coverage.service';
 import { createOgcService } from './modules/ogc/ogc.service';
 
+import { createRegistryService } from './modules/registry/registry.service';
+import resourceRoutes from './modules/registry/registry.plugin';
+import { createAttachmentService } from './modules/registry/attachments';
+import { createHistoryService } from './modules/history/history.service';
+import historyRoutes from './modules/history/history.routes';
+import sitesRoutes from './modules/sites/sites.routes';
+import { createSitesService } from './modules/sites/sites.service';
+import { tenancyKind } from './modules/sites/tenancies';
+import passiveRoutes from './modules/passive/passive.routes';
+import { sectorsResource } from './modules/sectors/sectors.descriptor';
+import { fibreRoutesResource } from './modules/fibre-routes/fibre-routes.descriptor';
+import { accessPointsResource } from './modules/access-points/access-points.descriptor';
+import { carriersResource } from './modules/carriers/carriers.descriptor';
+import { zonesResource } from './modules/zones/zones.descriptor';
+import { adminUnitsResource } from './modules/admin-units/admin-units.descriptor';
+import { villagesResource } from './modules/villages/villages.descriptor';
+import { locationsResource } from './modules/locations/locations.descriptor';
+import usersRoutes from './modules/users/users.routes';
+import { createUsersService } from './modules/users/users.service';
+import { recomputeAfterChange } from './modules/coverage/coverage.service';
 export interface BuildAppOptions {
   config: Config;
   /** Use this database instead of opening one from config (tests). */
@@ -116,6 +136,32 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
   await app.register(kpiRoutes, { service: createKpiService({ db: app.database.db }) });
   await app.register(coverageRoutes, { service: createCoverageService({ pool, provinceGuard }) });
 
+  // The registry API: every asset type over /api/<resource>, one transaction per write
+  // (change log + coverage recompute inside, 'assets-changed' after commit).
+  const registry = createRegistryService({ pool, events, provinceGuard, coverage: { recomputeAfterChange } });
+  const history = createHistoryService({ pool });
+  const tenancies = createAttachmentService(tenancyKind, registry);
+  events.on('assets-changed', (change) => {
+    if (change.layers.includes('admin-units')) provinceGuard.refresh();
+  });
+  await app.register(sitesRoutes, { registry, history, tenancies, sites: createSitesService(registry, tenancies) });
+  await app.register(passiveRoutes, { registry, history });
+  await app.register(resourceRoutes, {
+    registry,
+    history,
+    resources: [
+      { resource: sectorsResource, tag: 'sites' },
+      { resource: fibreRoutesResource, tag: 'fibre' },
+      { resource: accessPointsResource, tag: 'fibre' },
+      { resource: carriersResource, tag: 'carriers' },
+      { resource: zonesResource, tag: 'planning' },
+      { resource: adminUnitsResource, tag: 'geography' },
+      { resource: villagesResource, tag: 'geography' },
+      { resource: locationsResource, tag: 'geography' },
+    ],
+  });
+  await app.register(usersRoutes, { service: createUsersService({ pool }) });
+  await app.register(historyRoutes, { service: history });
   await registerClient(app, config);
   return app;
 }
