@@ -33,7 +33,6 @@ import ogcRoutes from './modules/ogc/ogc.routes';
 import coverageRoutes from './modules/coverage/coverage.routes';
 import { createCoverageService } from './modules/coverage/coverage.service';
 import { createOgcService } from './modules/ogc/ogc.service';
-
 import { createRegistryService } from './modules/registry/registry.service';
 import resourceRoutes from './modules/registry/registry.plugin';
 import { createAttachmentService } from './modules/registry/attachments';
@@ -54,6 +53,7 @@ import { locationsResource } from './modules/locations/locations.descriptor';
 import usersRoutes from './modules/users/users.routes';
 import { createUsersService } from './modules/users/users.service';
 import { recomputeAfterChange } from './modules/coverage/coverage.service';
+
 export interface BuildAppOptions {
   config: Config;
   /** Use this database instead of opening one from config (tests). */
@@ -162,6 +162,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
   });
   await app.register(usersRoutes, { service: createUsersService({ pool }) });
   await app.register(historyRoutes, { service: history });
+
   await registerClient(app, config);
   return app;
 }
