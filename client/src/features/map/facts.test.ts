@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { describeValue, factEntries, freeCapacityEntries } from './facts';
+
+describe('feature facts', () => {
+  it('keeps scalar fields and drops geometry, nested lists and empties', () => {
+    expect(factEntries({ id: 1, code: 'S1', geometry: { type: 'Point' }, tenancies: [], heightM: 30, name: '', note: null })).toEqual([
+      ['code', 'S1'],
+      ['heightM', 30],
+    ]);
+  });
+  it('finds free capacity once, whether from tiles (snake_case) or the API (camelCase)', () => {
+    expect(freeCapacityEntries({ free_capacity: 2, freeCapacity: 2, ports_free: 5, tenants: 1 })).toEqual([
+      ['free_capacity', 2],
+      ['ports_free', 5],
+    ]);
+  });
+  it('formats values by locale', () => {
+    expect(describeValue(1234.5, 'vi')).toBe('1.234,5');
+    expect(describeValue(true, 'en')).toBe('yes');
+    expect(describeValue('2024-03-01', 'en')).toBe('1 Mar 2024');
+  });
+});

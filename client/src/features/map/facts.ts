@@ -1,0 +1,35 @@
+import type { Locale } from '@registry/shared/messages';
+import { createFormatters } from '../../i18n/format';
+
+// Pure helpers for the feature panel: which fields of an API object are
+// shown as facts, and how a value reads.
+
+const HIDDEN = new Set(['geometry', 'geom', 'version', 'tenancies', 'sectors', 'occupancies', 'id', 'createdAt']);
+
+/** Scalar fields worth showing, in the object's own order. */
+export function factEntries(object: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(object).filter(([key, value]) => !HIDDEN.has(key) && value !== null && value !== undefined && value !== '' && typeof value !== 'object');
+}
+
+/** Fields that say how much room is left: free tenant places, ports, ducts, positions. */
+export function freeCapacityEntries(object: Record<string, unknown>): [string, unknown][] {
+  const seen = new Set<string>();
+  const out: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(object)) {
+    if (!/free|spare/i.test(key) || typeof value !== 'number') continue;
+    const norm = key.replace(/_/g, '').toLowerCase();
+    if (seen.has(norm)) continue;
+    seen.add(norm);
+    out.push([key, value]);
+  }
+  return out;
+}
+
+export function describeValue(value: unknown, locale: Locale): string {
+  const f = createFormatters(locale);
+  if (typeof value === 'number') return f.number(value, 2);
+  if (typeof value === 'boolean') return value ? (locale === 'vi' ? 'có' : 'yes') : locale === 'vi' ? 'không' : 'no';
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return f.dateTime(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return f.date(value);
+  return String(value);
+}

@@ -1,0 +1,219 @@
+import { useEffect, useRef } from 'react';
+import { api } from '../../api/client';
+import { useResource } from '../../api/use-resource';
+import type { ChangeLogEntry, Page, VillageCoverageDetail } from '../../api/types';
+import { Async } from '../../components/status';
+import { useI18n } from '../../i18n/i18n';
+import { useSession } from '../../session/session';
+import type { SelectedFeature } from '../../map/registry-map';
+import type { MapSelection } from '../../map/url-state';
+import type { MapControls } from './map-page';
+import { bboxOfGeometry } from '../../lib/geo/bbox';
+import { describeValue, factEntries, freeCapacityEntries } from './facts';
+
+/** Registry resources behind each clickable layer (/api/{resource}/:id). */
+const RESOURCES: Record<string, string> = {
+  sites: 'sites',
+  sectors: 'sectors',
+  'fibre-routes': 'fibre-routes',
+  'access-points': 'access-points',
+  poles: 'poles',
+  manholes: 'manholes',
+  conduits: 'conduits',
+  trenches: 'trenches',
+  zones: 'zones',
+  villages: 'villages',
+};
+
+interface Props {
+  selection: MapSelection;
+  feature: SelectedFeature | null;
+  controls: MapControls;
+  onClose(): void;
+}
+
+/** The side panel of a clicked feature: its facts, tenants, free capacity and change history. */
+export function FeaturePanel({ selection, feature, controls, onClose }: Props) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), []);
+  const resource = RESOURCES[selection.layer];
+  const title = String(feature?.properties.name ?? feature?.properties.code ?? `${selection.layer} #${selection.id}`);
+
+  return (
+    <aside className="feature-panel" aria-labelledby="feature-title" data-testid="feature-panel">
+      <header className="panel-header">
+        <h2 id="feature-title" ref={headingRef} tabIndex={-1}>
+          {title}
+        </h2>
+        <button type="button" className="icon" onClick={onClose} aria-label={t('panel.close')}>
+          ×
+        </button>
+      </header>
+      {selection.layer === 'villages' ? (
+        <VillageFacts id={selection.id} controls={controls} />
+      ) : resource ? (
+        <ResourceFacts resource={resource} id={selection.id} tileProperties={feature?.properties ?? null} />
+      ) : (
+        <FactsTable entries={factEntries(feature?.properties ?? {})} />
+      )}
+      {resource && user && <History resource={resource} id={selection.id} />}
+    </aside>
+  );
+}
+
+function FactsTable({ entries }: { entries: [string, unknown][] }) {
+  const { locale } = useI18n();
+  if (entries.length === 0) return null;
+  return (
+    <dl className="facts">
+      {entries.map(([key, value]) => (
+        <div key={key} className="fact">
+          <dt>{key}</dt>
+          <dd>{describeValue(value, locale)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function ResourceFacts({ resource, id, tileProperties }: { resource: string; id: number; tileProperties: Record<string, unknown> | null }) {
+  const { t, locale } = useI18n();
+  const detail = useResource<Record<string, unknown>>(`${resource}/${id}`, (signal) => api(`/api/${resource}/${id}`, { signal }));
+  return (
+    <section>
+      <h3>{t('panel.facts')}</h3>
+      <Async resource={detail}>
+        {(data) => {
+          const tenancies = Array.isArray(data.tenancies) ? (data.tenancies as Record<string, unknown>[]) : null;
+          const free = freeCapacityEntries({ ...(tileProperties ?? {}), ...data });
+          return (
+            <>
+              <FactsTable entries={factEntries(data)} />
+              {tenancies && (
+                <>
+                  <h3>{t('panel.tenants')}</h3>
+                  <ul className="plain">
+                    {tenancies.map((ten, i) => (
+                      <li key={String(ten.id ?? i)}>
+                        {String(ten.carrierCode ?? ten.carrierName ?? ten.carrierId ?? '')} {ten.since ? `· ${describeValue(ten.since, locale)}` : ''}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+              {free.length > 0 && (
+                <>
+                  <h3>{t('panel.freeCapacity')}</h3>
+                  <FactsTable entries={free} />
+                </>
+              )}
+            </>
+          );
+        }}
+      </Async>
+    </section>
+  );
+}
+
+function VillageFacts({ id, controls }: { id: number; controls: MapControls }) {
+  const { t, percent, number } = useI18n();
+  const detail = useResource<VillageCoverageDetail>(`coverage/${id}`, (signal) => api(`/api/coverage/villages/${id}`, { signal }));
+  return (
+    <section>
+      <Async resource={detail}>
+        {(data) => (
+          <>
+            <dl className="facts">
+              <div className="fact">
+                <dt>{t('panel.code')}</dt>
+                <dd>{data.village.code}</dd>
+              </div>
+              <div className="fact">
+                <dt>{t('panel.households')}</dt>
+                <dd>{number(data.village.totalUnits)}</dd>
+              </div>
+            </dl>
+            <h3>{t('panel.coverage')}</h3>
+            <table className="table compact">
+              <thead>
+                <tr>
+                  <th scope="col">{t('planner.technology')}</th>
+                  <th scope="col">{t('planner.carrier')}</th>
+                  <th scope="col">{t('planner.share')}</th>
+                  <th scope="col">{t('panel.meets')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.shares.map((s) => (
+                  <tr key={`${s.technology}-${s.carrierId ?? 0}`}>
+                    <td>{s.technology}</td>
+                    <td>{s.carrierCode ?? t('map.anyCarrier')}</td>
+                    <td className="num">{percent(s.share)}</td>
+                    <td className={s.meetsTarget ? 'ok' : 'bad'}>{s.meetsTarget ? t('panel.meets') : t('panel.notMeets')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="button-row">
+              {Object.entries(data.gaps)
+                .filter(([, g]) => g)
+                .map(([tech, gap]) => (
+                  <button
+                    key={tech}
+                    type="button"
+                    onClick={() => {
+                      controls.showGap(gap as never);
+                      const box = bboxOfGeometry(gap as never);
+                      if (box) controls.zoomTo(box);
+                    }}
+                  >
+                    {t('panel.showGap')} {tech}
+                  </button>
+                ))}
+            </div>
+            {data.contributors && data.contributors.length > 0 && (
+              <>
+                <h3>{t('panel.covered')}</h3>
+                <ul className="plain small">
+                  {data.contributors.map((c) => (
+                    <li key={`${c.kind}-${c.sourceId}-${c.technology}`}>
+                      {c.carrierCode} · {c.technology} · {c.siteCode ?? c.code} · {number(c.unitsReached)}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </>
+        )}
+      </Async>
+    </section>
+  );
+}
+
+function History({ resource, id }: { resource: string; id: number }) {
+  const { t, dateTime } = useI18n();
+  const history = useResource<Page<ChangeLogEntry>>(`history/${resource}/${id}`, (signal) => api(`/api/${resource}/${id}/history`, { signal, query: { limit: 20 } }));
+  return (
+    <section>
+      <h3>{t('panel.history')}</h3>
+      <Async resource={history}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="muted">{t('panel.noHistory')}</p>
+          ) : (
+            <ol className="history">
+              {page.items.map((e) => (
+                <li key={e.id}>
+                  <time dateTime={e.at}>{dateTime(e.at)}</time> · {e.action} · {e.username ?? '—'}
+                  {e.reason ? ` · ${e.reason}` : ''}
+                </li>
+              ))}
+            </ol>
+          )
+        }
+      </Async>
+    </section>
+  );
+}

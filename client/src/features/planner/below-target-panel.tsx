@@ -1,0 +1,195 @@
+import { useState } from 'react';
+import type { FeatureCollection, Geometry } from 'geojson';
+import { COVERAGE_TECHNOLOGIES, type CoverageTechnology } from '@registry/shared/enums';
+import { api, type ApiError } from '../../api/client';
+import { useResource } from '../../api/use-resource';
+import type { AdminUnit, Carrier, Page, SuggestionsResult, VillageCoverageDetail, VillageCoveragePage } from '../../api/types';
+import { Async, ErrorMessage } from '../../components/status';
+import { useI18n } from '../../i18n/i18n';
+import type { CoverageMode } from '../../map/overlays';
+import { bboxOfGeometry } from '../../lib/geo/bbox';
+import type { MapControls } from '../map/map-page';
+
+interface Props {
+  controls: MapControls;
+  mode: CoverageMode;
+  carrierCode: string | null;
+  carriers: Carrier[];
+}
+
+export function technologyOfMode(mode: CoverageMode): CoverageTechnology {
+  return mode === 'HH_FIBRE' ? 'FTTH' : mode;
+}
+
+/** Ranked gap-closing placements as map points labelled with rank and households added. */
+export function suggestionsToFeatures(result: SuggestionsResult): FeatureCollection {
+  return {
+    type: 'FeatureCollection',
+    features: result.picks.map((p) => ({
+      type: 'Feature',
+      id: p.rank,
+      properties: { rank: p.rank, households: p.newlyCoveredUnits, kind: p.kind, siteCode: p.siteCode },
+      geometry: p.geometry as unknown as Geometry,
+    })),
+  };
+}
+
+/** Flagged villages sorted by uncovered households; a row zooms the map to the village and draws its gap. */
+export function BelowTargetPanel({ controls, mode, carrierCode, carriers }: Props) {
+  const { t, number, percent } = useI18n();
+  const [technology, setTechnology] = useState<CoverageTechnology>(technologyOfMode(mode));
+  const [districtId, setDistrictId] = useState<number | null>(null);
+  const [rowError, setRowError] = useState<ApiError | null>(null);
+  const [activeRow, setActiveRow] = useState<number | null>(null);
+  const [suggestions, setSuggestions] = useState<SuggestionsResult | null>(null);
+  const [suggesting, setSuggesting] = useState(false);
+  const [suggestError, setSuggestError] = useState<ApiError | null>(null);
+  const carrierId = carriers.find((c) => c.code === carrierCode)?.id ?? null;
+
+  const districts = useResource<Page<AdminUnit>>('districts', (signal) => api('/api/admin-units', { signal, query: { level: 'district', limit: 1000, sort: 'name' } }));
+  const key = `below/${technology}/${districtId ?? ''}/${carrierId ?? ''}`;
+  const villages = useResource<VillageCoveragePage>(key, (signal) =>
+    api('/api/coverage/villages', { signal, query: { belowTarget: true, technology, adminUnitId: districtId, carrierId, sort: 'uncovered_desc', limit: 1000 } }),
+  );
+
+  async function zoomToVillage(villageId: number) {
+    setActiveRow(villageId);
+    setRowError(null);
+    try {
+      const detail = await api<VillageCoverageDetail>(`/api/coverage/villages/${villageId}`);
+      const gap = (detail.gaps[technology] ?? null) as Geometry | null;
+      controls.showGap(gap);
+      let box = bboxOfGeometry(gap);
+      if (!box) box = bboxOfGeometry((await api<{ geometry: Geometry }>(`/api/villages/${villageId}`)).geometry);
+      if (box) controls.zoomTo(box, 15);
+      controls.select({ selection: { layer: 'villages', id: villageId }, properties: { name: detail.village.name, code: detail.village.code }, geometry: null });
+    } catch (e) {
+      setRowError(e as ApiError);
+    }
+  }
+
+  async function suggest() {
+    setSuggesting(true);
+    setSuggestError(null);
+    try {
+      const flagged = villages.data?.items.map((v) => v.villageId) ?? [];
+      const body = districtId ? { adminUnitId: districtId } : { villageIds: flagged.slice(0, 2000) };
+      const result = await api<SuggestionsResult>('/api/coverage/suggestions', {
+        method: 'POST',
+        body: { ...body, technology: technology === 'FTTH' ? '4G' : technology, ...(carrierId ? { carrierId } : {}) },
+      });
+      setSuggestions(result);
+      controls.setSuggestions(suggestionsToFeatures(result));
+    } catch (e) {
+      setSuggestError(e as ApiError);
+    } finally {
+      setSuggesting(false);
+    }
+  }
+
+  return (
+    <div className="below-target" data-testid="below-target">
+      <h2 className="panel-title">{t('planner.belowTarget')}</h2>
+      <div className="filters">
+        <div>
+          <label htmlFor="below-district">{t('planner.district')}</label>
+          <select id="below-district" value={districtId ?? ''} onChange={(e) => setDistrictId(e.target.value ? Number(e.target.value) : null)}>
+            <option value="">{t('planner.allDistricts')}</option>
+            {districts.data?.items.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+          {districts.error && <ErrorMessage error={districts.error} onRetry={districts.reload} />}
+        </div>
+        <div>
+          <label htmlFor="below-technology">{t('planner.technology')}</label>
+          <select id="below-technology" value={technology} onChange={(e) => setTechnology(e.target.value as CoverageTechnology)}>
+            {COVERAGE_TECHNOLOGIES.map((tech) => (
+              <option key={tech} value={tech}>
+                {tech}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {rowError && <ErrorMessage error={rowError} />}
+      <Async resource={villages}>
+        {(page) => (
+          <>
+            <p className="muted small" data-testid="below-count" data-total={page.total}>
+              {t('planner.count', { count: page.total })}
+            </p>
+            <div className="table-scroll">
+              <table className="table compact" data-testid="below-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('planner.village')}</th>
+                    <th scope="col" className="num">
+                      {t('planner.uncoveredHouseholds')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('planner.share')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((v) => (
+                    <tr key={v.villageId} className={activeRow === v.villageId ? 'active' : ''} data-village-id={v.villageId}>
+                      <td>
+                        <button type="button" className="link" onClick={() => void zoomToVillage(v.villageId)} aria-label={t('planner.zoomTo', { name: v.name })}>
+                          {v.name}
+                        </button>
+                      </td>
+                      <td className="num">{number(v.uncoveredUnits)}</td>
+                      <td className="num">{percent(v.share)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </Async>
+      <h3>{t('planner.suggestions')}</h3>
+      <button type="button" onClick={() => void suggest()} disabled={suggesting || !villages.data}>
+        {suggesting ? t('planner.running') : t('planner.showSuggestions')}
+      </button>
+      {suggestError && <ErrorMessage error={suggestError} />}
+      {suggestions && (
+        <table className="table compact" data-testid="suggestions-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('planner.rank')}</th>
+              <th scope="col">{t('panel.code')}</th>
+              <th scope="col" className="num">
+                {t('planner.addsHouseholds')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {suggestions.picks.map((p) => (
+              <tr key={p.rank}>
+                <td>{p.rank}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      const box = bboxOfGeometry(p.geometry as unknown as Geometry);
+                      if (box) controls.zoomTo(box, 13);
+                    }}
+                  >
+                    {p.siteCode ?? p.kind}
+                  </button>
+                </td>
+                <td className="num">+{number(p.newlyCoveredUnits)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,367 @@
+import * as maplibregl from 'maplibre-gl';
+import { type GeoJSONSource, type LayerSpecification, type MapGeoJSONFeature, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { BASEMAP_SOURCE, basemapFillLayers, basemapLabelLayers, basemapLineLayers } from './layers/basemap';
+import { COVERAGE_LAYER, GAP_SOURCE, coverageColor, coverageLayer, gapLayers, whatIfOutlineLayer } from './layers/coverage';
+import { CLICKABLE, overlayLayers, type CarrierColours } from './layers/infrastructure';
+import { CANDIDATE_SOURCE, FOOTPRINT_SOURCE, SELECTION_SOURCE, SUGGESTION_SOURCE, plannerLayers } from './layers/planner';
+import { OVERLAYS, type CoverageMode, type OverlayId } from './overlays';
+import type { MapSelection, MapView } from './url-state';
+import { padBBox, type BBox } from '../lib/geo/bbox';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+const CARRIER_SOURCE = 'villages-carrier';
+
+export interface WhatIfVillage {
+  villageId: number;
+  share: number;
+  meets: boolean;
+}
+
+export interface SelectedFeature {
+  selection: MapSelection;
+  /** Tile attributes of the clicked feature (what this caller may see). */
+  properties: Record<string, unknown>;
+  geometry: Geometry | null;
+}
+
+export interface RegistryMapOptions {
+  container: HTMLElement;
+  /** Origin of the API and tiles (the page's own). */
+  origin: string;
+  view: MapView;
+  /** Optional external basemap style drawn under the registry's layers. */
+  externalStyleUrl?: string | null;
+  onViewChange(camera: NonNullable<MapView['camera']>): void;
+  onSelect(feature: SelectedFeature | null): void;
+  onCandidateMove(lonLat: [number, number]): void;
+  onError(message: string): void;
+}
+
+interface TileJson {
+  tiles: string[];
+  bounds?: [number, number, number, number];
+  minzoom?: number;
+  maxzoom?: number;
+}
+
+/**
+ * The one owner of the imperative map. React passes state in through the
+ * setters; the map calls back with camera moves, selections and candidate
+ * moves. Everything it draws is a typed layer specification from ./layers.
+ */
+export class RegistryMap {
+  readonly map: maplibregl.Map;
+  private readonly origin: string;
+  private overlays = new Set<OverlayId>();
+  private mode: CoverageMode;
+  private carrier: string | null;
+  private colours: CarrierColours = {};
+  private whatIf = new Map<number, WhatIfVillage>();
+  private placing = false;
+  private dragging = false;
+  private candidate: [number, number] | null = null;
+  private readonly ready: Promise<void>;
+  private provinceBounds: BBox | null = null;
+  private destroyed = false;
+
+  constructor(private readonly options: RegistryMapOptions) {
+    this.origin = options.origin;
+    this.mode = options.view.mode;
+    this.carrier = options.view.carrier;
+    for (const o of options.view.overlays) this.overlays.add(o);
+    const camera = options.view.camera;
+    const external = options.externalStyleUrl;
+    this.map = new maplibregl.Map({
+      container: options.container,
+      ...(external ? {} : { style: this.ownStyle(false) }),
+      center: camera ? [camera.lon, camera.lat] : [106.2, 21.3],
+      zoom: camera ? camera.zoom : 8,
+      attributionControl: { compact: true },
+      maxPitch: 0,
+      dragRotate: false,
+      fadeDuration: 0,
+    });
+    // An external basemap (a setting, off by default) goes underneath the registry's own layers.
+    if (external) this.map.setStyle(external, { transformStyle: (_previous, next) => this.mergeExternal(next) });
+    this.map.touchZoomRotate.disableRotation();
+    this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    this.map.on('moveend', () => {
+      const c = this.map.getCenter();
+      this.options.onViewChange({ zoom: this.map.getZoom(), lat: c.lat, lon: c.lng });
+    });
+    this.map.on('click', (e) => this.handleClick(e));
+    this.map.on('mousemove', (e) => this.handleHover(e));
+    this.map.on('error', (e) => {
+      const message = (e.error as Error | undefined)?.message ?? 'map error';
+      // A missing tile (404 for an empty area) is normal; report the rest.
+      if (!/404|Not Found|AbortError/i.test(message)) this.options.onError(message);
+    });
+    this.setupCandidateDrag();
+    this.ready = new Promise((resolve) => this.map.once('load', () => resolve()));
+    void this.ready.then(() => this.loadBasemapTileJson(!camera));
+  }
+
+  private tileUrl(layer: string, query = ''): string {
+    return `${this.origin}/tiles/${layer}/{z}/{x}/{y}.mvt${query}`;
+  }
+
+  private ownStyle(overExternal: boolean): StyleSpecification {
+    const fills = basemapFillLayers().filter((l) => !overExternal || l.id === 'villages-neutral');
+    const sources: StyleSpecification['sources'] = {
+      [BASEMAP_SOURCE]: { type: 'vector', tiles: [this.tileUrl('basemap')], minzoom: 5, maxzoom: 14 },
+      [GAP_SOURCE]: { type: 'geojson', data: EMPTY },
+      [CANDIDATE_SOURCE]: { type: 'geojson', data: EMPTY },
+      [FOOTPRINT_SOURCE]: { type: 'geojson', data: EMPTY },
+      [SUGGESTION_SOURCE]: { type: 'geojson', data: EMPTY },
+      [SELECTION_SOURCE]: { type: 'geojson', data: EMPTY },
+    };
+    const layers: LayerSpecification[] = [...fills, ...basemapLineLayers(), ...gapLayers(), ...plannerLayers(), ...basemapLabelLayers()];
+    return { version: 8, sources, layers };
+  }
+
+  /** The external style's sources and layers under ours; its glyph server is dropped so every label is drawn locally. */
+  private mergeExternal(external: StyleSpecification | undefined): StyleSpecification {
+    const own = this.ownStyle(true);
+    if (!external) return this.ownStyle(false);
+    const { glyphs: _glyphs, ...rest } = external;
+    return { ...rest, sources: { ...external.sources, ...own.sources }, layers: [...external.layers, ...own.layers] };
+  }
+
+  /** Uses the TileJSON (bounds, zoom range) when the server has it; fits the province when no camera was given. */
+  private async loadBasemapTileJson(fit: boolean): Promise<void> {
+    try {
+      const response = await fetch(`${this.origin}/tiles/basemap.json`, { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const tilejson = (await response.json()) as TileJson;
+      if (tilejson.bounds) this.provinceBounds = tilejson.bounds;
+    } catch {
+      // The tile template is known; only the bounds are missing.
+    }
+    if (this.destroyed) return;
+    if (fit && this.provinceBounds) this.map.fitBounds(this.provinceBounds, { padding: 24, duration: 0 });
+    this.applyOverlays();
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  fitProvince(): void {
+    if (this.provinceBounds) this.map.fitBounds(this.provinceBounds, { padding: 24 });
+  }
+
+  // ---- state in ----------------------------------------------------------
+
+  setCarrierColours(colours: CarrierColours): void {
+    const changed = JSON.stringify(colours) !== JSON.stringify(this.colours);
+    this.colours = colours;
+    if (changed) void this.ready.then(() => this.rebuildOverlays(['sites', 'sectors']));
+  }
+
+  setOverlays(overlays: readonly OverlayId[]): void {
+    this.overlays = new Set(overlays);
+    void this.ready.then(() => this.applyOverlays());
+  }
+
+  setCoverage(mode: CoverageMode, carrier: string | null): void {
+    const carrierChanged = carrier !== this.carrier;
+    this.mode = mode;
+    this.carrier = carrier;
+    void this.ready.then(() => {
+      if (carrierChanged) {
+        this.removeLayers([COVERAGE_LAYER, 'coverage-whatif-line']);
+        if (this.map.getSource(CARRIER_SOURCE)) this.map.removeSource(CARRIER_SOURCE);
+      }
+      this.applyOverlays();
+      if (this.map.getLayer(COVERAGE_LAYER)) this.map.setPaintProperty(COVERAGE_LAYER, 'fill-color', coverageColor(this.mode));
+    });
+  }
+
+  /** What-if results: the villages whose share or flag would change (null clears). */
+  setWhatIf(villages: readonly WhatIfVillage[] | null): void {
+    void this.ready.then(() => {
+      const source = this.coverageSource();
+      const sourceLayer = 'villages';
+      for (const id of this.whatIf.keys()) this.map.removeFeatureState({ source, sourceLayer, id });
+      this.whatIf = new Map((villages ?? []).map((v) => [v.villageId, v]));
+      for (const v of this.whatIf.values()) this.map.setFeatureState({ source, sourceLayer, id: v.villageId }, { wi_share: v.share, wi_meets: v.meets, wi_changed: true });
+    });
+  }
+
+  setGap(geometry: Geometry | FeatureCollection | null): void {
+    void this.ready.then(() => this.setData(GAP_SOURCE, geometry));
+  }
+
+  setSuggestions(collection: FeatureCollection | null): void {
+    void this.ready.then(() => this.setData(SUGGESTION_SOURCE, collection));
+  }
+
+  setCandidate(lonLat: [number, number] | null, footprints: FeatureCollection | null): void {
+    this.candidate = lonLat;
+    void this.ready.then(() => {
+      this.setData(CANDIDATE_SOURCE, lonLat ? { type: 'Point', coordinates: lonLat } : null);
+      this.setData(FOOTPRINT_SOURCE, footprints);
+    });
+  }
+
+  /** Click-to-place mode for the what-if candidate. */
+  setPlacing(placing: boolean): void {
+    this.placing = placing;
+    this.map.getCanvas().style.cursor = placing ? 'crosshair' : '';
+  }
+
+  setSelectionGeometry(geometry: Geometry | null): void {
+    void this.ready.then(() => this.setData(SELECTION_SOURCE, geometry));
+  }
+
+  zoomToBBox(bbox: BBox, maxZoom = 15): void {
+    this.map.fitBounds(padBBox(bbox, 0.004), { padding: 48, maxZoom, duration: 600 });
+  }
+
+  // ---- queries (tests and the benchmark use these) -----------------------
+
+  /** Village polygons currently drawn (from whichever village layer is visible). */
+  renderedVillageCount(): number {
+    const layers = [COVERAGE_LAYER, 'villages-neutral'].filter((id) => this.map.getLayer(id));
+    const features = this.map.queryRenderedFeatures({ layers });
+    return new Set(features.map((f) => f.id ?? f.properties?.code)).size;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.map.remove();
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  private setData(source: string, data: Geometry | FeatureCollection | Feature | null): void {
+    const s = this.map.getSource<GeoJSONSource>(source);
+    if (!s) return;
+    if (!data) s.setData(EMPTY);
+    else if (data.type === 'FeatureCollection' || data.type === 'Feature') s.setData(data);
+    else s.setData({ type: 'Feature', properties: {}, geometry: data });
+  }
+
+  private coverageSource(): string {
+    return this.carrier ? CARRIER_SOURCE : BASEMAP_SOURCE;
+  }
+
+  private removeLayers(ids: string[]): void {
+    for (const id of ids) if (this.map.getLayer(id)) this.map.removeLayer(id);
+  }
+
+  private rebuildOverlays(ids: OverlayId[]): void {
+    for (const id of ids) {
+      for (const layer of overlayLayers(id, this.colours)) this.removeLayers([layer.id]);
+    }
+    this.applyOverlays();
+  }
+
+  /** Adds the layers of switched-on overlays (and their sources) and hides the rest. */
+  private applyOverlays(): void {
+    if (this.destroyed) return;
+    // Overlays go below the basemap lines so boundaries stay readable, except points which go above.
+    const beforeLines = 'villages-line';
+    const beforeLabels = 'gap-fill';
+    if (this.overlays.has('coverage')) {
+      const source = this.coverageSource();
+      if (source === CARRIER_SOURCE && !this.map.getSource(CARRIER_SOURCE)) {
+        this.map.addSource(CARRIER_SOURCE, { type: 'vector', tiles: [this.tileUrl('villages', `?carrier=${encodeURIComponent(this.carrier ?? '')}`)], minzoom: 8, maxzoom: 14 });
+      }
+      if (!this.map.getLayer(COVERAGE_LAYER)) {
+        this.map.addLayer(coverageLayer(source, this.mode), beforeLines);
+        this.map.addLayer(whatIfOutlineLayer(source), beforeLabels);
+        for (const v of this.whatIf.values()) this.map.setFeatureState({ source, sourceLayer: 'villages', id: v.villageId }, { wi_share: v.share, wi_meets: v.meets, wi_changed: true });
+      }
+    }
+    this.setVisible([COVERAGE_LAYER, 'coverage-whatif-line'], this.overlays.has('coverage'));
+    this.setVisible(['gap-fill', 'gap-line'], this.overlays.has('gaps'));
+    for (const def of OVERLAYS) {
+      if (!def.tileLayer) continue;
+      const on = this.overlays.has(def.id);
+      const layers = overlayLayers(def.id, this.colours);
+      if (on && !this.map.getSource(def.tileLayer)) {
+        this.map.addSource(def.tileLayer, { type: 'vector', tiles: [this.tileUrl(def.tileLayer)], minzoom: 7, maxzoom: 14 });
+      }
+      if (on) {
+        const isArea = def.id === 'zones' || def.id === 'sectors' || def.id === 'trenches' || def.id === 'conduits';
+        for (const layer of layers) if (!this.map.getLayer(layer.id)) this.map.addLayer(layer, isArea ? beforeLines : beforeLabels);
+      }
+      this.setVisible(
+        layers.map((l) => l.id),
+        on,
+      );
+    }
+  }
+
+  private setVisible(ids: string[], visible: boolean): void {
+    for (const id of ids) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+  }
+
+  private clickableLayers(): string[] {
+    return Object.keys(CLICKABLE).filter((id) => this.map.getLayer(id) && this.map.getLayoutProperty(id, 'visibility') !== 'none');
+  }
+
+  private pick(point: maplibregl.PointLike): MapGeoJSONFeature | null {
+    const layers = this.clickableLayers();
+    if (layers.length === 0) return null;
+    const box: [maplibregl.PointLike, maplibregl.PointLike] = [
+      [(point as maplibregl.Point).x - 4, (point as maplibregl.Point).y - 4],
+      [(point as maplibregl.Point).x + 4, (point as maplibregl.Point).y + 4],
+    ];
+    const features = this.map.queryRenderedFeatures(box, { layers });
+    // Points before lines before areas: the most specific thing under the cursor wins.
+    const order = (f: MapGeoJSONFeature) => (f.geometry.type.endsWith('Point') ? 0 : f.geometry.type.endsWith('LineString') ? 1 : 2);
+    return features.sort((a, b) => order(a) - order(b))[0] ?? null;
+  }
+
+  private handleClick(e: MapMouseEvent): void {
+    if (this.placing) {
+      this.options.onCandidateMove([e.lngLat.lng, e.lngLat.lat]);
+      return;
+    }
+    const feature = this.pick(e.point);
+    if (!feature) {
+      this.options.onSelect(null);
+      return;
+    }
+    const layer = CLICKABLE[feature.layer.id] ?? feature.layer.id;
+    const id = typeof feature.id === 'number' ? feature.id : Number(feature.properties?.id ?? feature.properties?.rank);
+    this.options.onSelect({ selection: { layer, id: Number.isFinite(id) ? id : 0 }, properties: { ...feature.properties }, geometry: feature.geometry });
+  }
+
+  private handleHover(e: MapMouseEvent): void {
+    if (this.placing || this.dragging) return;
+    const overCandidate = this.candidate && this.map.getLayer('candidate-circle') && this.map.queryRenderedFeatures(e.point, { layers: ['candidate-circle'] }).length > 0;
+    this.map.getCanvas().style.cursor = overCandidate ? 'move' : this.pick(e.point) ? 'pointer' : '';
+  }
+
+  /** Drag the candidate site: press on it, move, release. */
+  private setupCandidateDrag(): void {
+    const onMove = (e: MapMouseEvent) => {
+      this.candidate = [e.lngLat.lng, e.lngLat.lat];
+      this.setData(CANDIDATE_SOURCE, { type: 'Point', coordinates: this.candidate });
+    };
+    const onUp = () => {
+      this.map.off('mousemove', onMove);
+      this.map.dragPan.enable();
+      this.dragging = false;
+      this.map.getCanvas().style.cursor = '';
+      if (this.candidate) this.options.onCandidateMove(this.candidate);
+    };
+    this.map.on('mousedown', 'candidate-circle', (e) => {
+      e.preventDefault();
+      this.dragging = true;
+      this.map.dragPan.disable();
+      this.map.getCanvas().style.cursor = 'grabbing';
+      this.map.on('mousemove', onMove);
+      this.map.once('mouseup', onUp);
+    });
+  }
+}
