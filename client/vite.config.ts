@@ -1,8 +1,77 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
+/** The budget: initial JavaScript beyond maplibre itself, uncompressed. */
+const INITIAL_JS_LIMIT_BYTES = 1.5 * 1024 * 1024;
+
+interface ChunkInfo {
+  fileName: string;
+  code: string;
+  isEntry: boolean;
+  imports: string[];
+  dynamicImports: string[];
+  moduleIds: string[];
+}
+
+/**
+ * Prints what the browser loads first: the shell (entry chunk and its static
+ * imports) and the map screen (the shell plus the lazy map chunk and its
+ * static imports), with and without maplibre, and fails the build when the
+ * part beyond maplibre exceeds the budget.
+ */
+function bundleBudget(): Plugin {
+  return {
+    name: 'registry-bundle-budget',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const chunks = new Map<string, ChunkInfo>();
+      for (const item of Object.values(bundle)) {
+        if (item.type === 'chunk') chunks.set(item.fileName, item as unknown as ChunkInfo);
+      }
+      const closure = (roots: string[]) => {
+        const seen = new Set<string>();
+        const visit = (name: string) => {
+          if (seen.has(name)) return;
+          seen.add(name);
+          for (const dep of chunks.get(name)?.imports ?? []) visit(dep);
+        };
+        roots.forEach(visit);
+        return seen;
+      };
+      const size = (names: Iterable<string>) => [...names].reduce((sum, n) => sum + Buffer.byteLength(chunks.get(n)?.code ?? ''), 0);
+      const isMaplibre = (name: string) => (chunks.get(name)?.moduleIds ?? []).some((id) => id.includes('node_modules/maplibre-gl/'));
+      const entries = [...chunks.values()].filter((c) => c.isEntry).map((c) => c.fileName);
+      const shell = closure(entries);
+      const mapChunk = [...chunks.values()].find((c) => c.moduleIds.some((id) => id.endsWith('features/map/map-page.tsx')));
+      const mapScreen = closure([...entries, ...(mapChunk ? [mapChunk.fileName] : [])]);
+      const maplibre = [...mapScreen].filter(isMaplibre);
+      const beyond = [...mapScreen].filter((n) => !isMaplibre(n));
+      const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+      const lines = [
+        'initial JavaScript (uncompressed):',
+        `  shell (entry + static imports)      ${kb(size(shell))}`,
+        `  map screen, beyond maplibre         ${kb(size(beyond))}  (budget ${kb(INITIAL_JS_LIMIT_BYTES)})`,
+        `  maplibre-gl (lazy, map screen only)  ${kb(size(maplibre))} + worker`,
+      ];
+      console.log(`\n${lines.join('\n')}\n`);
+      if (size(beyond) > INITIAL_JS_LIMIT_BYTES) this.error(`initial JavaScript beyond maplibre is ${kb(size(beyond))}, over the ${kb(INITIAL_JS_LIMIT_BYTES)} budget`);
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
-  build: { outDir: 'dist', sourcemap: false, reportCompressedSize: true },
-  server: { proxy: { '/api': 'http://127.0.0.1:3000', '/tiles': 'http://127.0.0.1:3000', '/ogc': 'http://127.0.0.1:3000' } },
+  plugins: [react(), bundleBudget()],
+  build: {
+    outDir: 'dist',
+    sourcemap: false,
+    reportCompressedSize: true,
+    // maplibre is one large, rarely changing library: its own chunk, cached apart from the app.
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        codeSplitting: { groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ }, { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ }] },
+      },
+    },
+  },
+  server: { proxy: { '/api': 'http://127.0.0.1:3000', '/tiles': 'http://127.0.0.1:3000', '/ogc': 'http://127.0.0.1:3000', '/docs': 'http://127.0.0.1:3000' } },
 });
