@@ -19,6 +19,7 @@ import {
 } from '@registry/shared/schemas/kpi';
 import { reasonMessage, type Localized } from '@registry/shared/messages';
 import type { ErrorDetail } from '@registry/shared/errors';
+import { COVERAGE_INDICATORS, type CoverageSummary, type CoverageSummaryQuery } from '@registry/shared/schemas/coverage';
 import type { Db, DbOrTx } from '../../db/client';
 import type { RequestContext } from '../../context';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors';
@@ -128,14 +129,57 @@ function snapshot(o: KpiObservation) {
   return { indicatorCode: o.indicatorCode, adminUnitId: o.adminUnitId, period: o.period, value: o.value, source: o.source, version: o.version };
 }
 
+/** The coverage module's roll-up of the computed indicators (GET /api/coverage/summary). */
+export type CoverageSummaryFn = (query: CoverageSummaryQuery) => Promise<CoverageSummary>;
+
+/**
+ * Computed counts taken from the coverage summary, so the dashboard and the
+ * coverage screens agree to the household: one summary call per level and
+ * parent among the units asked for.
+ */
+export function countsFromCoverageSummary(summary: CoverageSummaryFn) {
+  return async (_db: DbOrTx, units: q.UnitRow[]): Promise<q.ComputedCounts[]> => {
+    const groups = new Map<string, { level: string; parentId: number | undefined }>();
+    for (const u of units) groups.set(`${u.level}|${u.parentId ?? ''}`, { level: u.level, parentId: u.parentId ?? undefined });
+    const wanted = new Set(units.map((u) => u.id));
+    const out: q.ComputedCounts[] = [];
+    for (const g of groups.values()) {
+      const result = await summary({ level: g.level, parentId: g.parentId });
+      for (const unit of result.units) {
+        if (!wanted.has(unit.adminUnitId)) continue;
+        const by = (code: string) => unit.indicators.find((i) => i.code === code) ?? { numerator: 0, denominator: 0 };
+        const mbb = by(COVERAGE_INDICATORS.villagesMobileBroadband);
+        const ftth = by(COVERAGE_INDICATORS.villagesFtth);
+        const hh = by(COVERAGE_INDICATORS.householdsFibreReady);
+        const sharing = by(COVERAGE_INDICATORS.btsSiteSharing);
+        out.push({
+          adminUnitId: unit.adminUnitId,
+          villages: mbb.denominator,
+          villagesMobileBroadband: mbb.numerator,
+          villagesFtth: ftth.numerator,
+          householdsFibreReady: hh.numerator,
+          households: hh.denominator,
+          activeSites: sharing.denominator,
+          sharedSites: sharing.numerator,
+        });
+        wanted.delete(unit.adminUnitId);
+      }
+    }
+    return out;
+  };
+}
+
 export interface KpiServiceDeps {
   db: Db;
-  /** Computed indicators for these units; defaults to the SQL over village coverage and tenancies. */
-  computedCounts?: (db: DbOrTx, unitIds: number[]) => Promise<q.ComputedCounts[]>;
+  /** The coverage module's service: when given, the computed indicators come from its summary. */
+  coverage?: { summary: CoverageSummaryFn };
+  /** Computed counts for these units; defaults to the coverage summary, else the SQL over village coverage and tenancies. */
+  computedCounts?: (db: DbOrTx, units: q.UnitRow[]) => Promise<q.ComputedCounts[]>;
   now?: () => Date;
 }
 
-export function createKpiService({ db, computedCounts = q.selectComputedCounts, now = () => new Date() }: KpiServiceDeps) {
+export function createKpiService({ db, coverage, computedCounts, now = () => new Date() }: KpiServiceDeps) {
+  const counts$ = computedCounts ?? (coverage ? countsFromCoverageSummary((query) => coverage.summary(query)) : (tx: DbOrTx, units: q.UnitRow[]) => q.selectComputedCounts(tx, units.map((u) => u.id)));
   async function indicatorMap(tx: DbOrTx): Promise<Map<string, q.IndicatorRow>> {
     return new Map((await q.selectIndicators(tx, KPI_TARGET_YEAR)).map((r) => [r.code, r]));
   }
@@ -295,7 +339,7 @@ export function createKpiService({ db, computedCounts = q.selectComputedCounts, 
       const districts = units.slice(1);
       const unitIds = units.map((u) => u.id);
       const indicators = await q.selectIndicators(db, KPI_TARGET_YEAR);
-      const counts = new Map((unitIds.length ? await computedCounts(db, unitIds) : []).map((c) => [c.adminUnitId, c]));
+      const counts = new Map((units.length ? await counts$(db, units) : []).map((c) => [c.adminUnitId, c]));
       const observations = unitIds.length ? await q.selectObservationsOfUnits(db, unitIds) : [];
       const currentPeriod = String(now().getUTCFullYear());
 
