@@ -1,5 +1,6 @@
-import { check, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { IMPORT_STATUSES } from '@registry/shared/enums';
+import { geometry } from '../columns/geometry';
 import { users } from './accounts';
 import { carriers } from './carriers';
 import { createdAt, inList } from './common';
@@ -23,8 +24,41 @@ export const importJobs = pgTable(
     /** Summary: actions per kind, warnings (e.g. a likely wrong CRS). */
     summary: jsonb(),
     message: text(),
+    /** Groups the change-log rows of the commit. */
+    operationId: uuid(),
+    /** The carrier (code) for rows that name none, as chosen by a planner or admin. */
+    defaultCarrierId: integer().references(() => carriers.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     finishedAt: timestamp({ withTimezone: true }),
   },
-  () => [check('import_jobs_status_chk', inList('status', IMPORT_STATUSES))],
+  (t) => [check('import_jobs_status_chk', inList('status', IMPORT_STATUSES)), index('import_jobs_user_idx').on(t.userId, t.createdAt)],
+);
+
+/**
+ * Staging rows of an import (UNLOGGED, see migration): filled by COPY while
+ * the file streams in, validated set-wise in SQL, then upserted in one
+ * statement on commit. Deleted with their job.
+ */
+export const importRows = pgTable(
+  'import_rows',
+  {
+    jobId: uuid()
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    /** 1-based position in the file. */
+    rowNo: integer().notNull(),
+    code: text(),
+    /** Carrier named by the row (or the job's), resolved to an id. */
+    carrierCode: text(),
+    carrierId: integer(),
+    /** Column values keyed by database column name; references by code until resolved. */
+    data: jsonb().notNull(),
+    geom: geometry('Geometry'),
+    /** [{path, reason, message}] */
+    errors: jsonb().notNull().default([]),
+    action: text(),
+    /** The existing object this row updates. */
+    targetId: integer(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.rowNo] })],
 );

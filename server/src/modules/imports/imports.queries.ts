@@ -1,0 +1,261 @@
+import type pg from 'pg';
+import type { ImportAssetSpec, ImportRowsQuery } from '@registry/shared/schemas/imports';
+import { reasonMessage, type Locale } from '@registry/shared/messages';
+import type { RequestContext } from '../../context';
+import { keyMatch, keyPartition, TABLES, writableColumns, type TableSpec } from './imports.tables';
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function literal(value: string | number | boolean): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+const errorJson = (path: string, reason: string, messageSql: string) =>
+  `jsonb_build_object('path', '${path}', 'reason', '${reason}', 'message', ${messageSql})`;
+
+/** The object as the change log keeps it: the geometry as GeoJSON, derived footprints left out. */
+function logJson(alias: string, geomColumn: string | null): string {
+  if (!geomColumn) return `(to_jsonb(${alias}) - 'footprint')`;
+  return `((to_jsonb(${alias}) - '${geomColumn}' - 'footprint') || jsonb_build_object('${geomColumn}', ST_AsGeoJSON(${alias}.${geomColumn})::jsonb))`;
+}
+
+/**
+ * The dry run's set-based half, over the rows already staged by COPY:
+ * resolves references to large tables, finds the object each row would
+ * update, flags duplicate keys within the file and invalid geometries, and
+ * decides each row's action. Run again inside the commit's transaction so the
+ * actions match the data as it is then.
+ */
+export async function classifyStagedRows(client: Queryable, jobId: string, spec: ImportAssetSpec, locale: Locale): Promise<void> {
+  const table = TABLES[spec.type];
+  for (const ref of table.sqlRefs) {
+    const sameCarrier = ref.sameCarrier ? 'AND x.owner_carrier_id = s2.carrier_id' : '';
+    await client.query(
+      `UPDATE import_rows s SET
+          data = CASE WHEN m.id IS NULL THEN s.data ELSE (s.data - '${ref.column}') || jsonb_build_object('${ref.idColumn}', m.id) END,
+          errors = CASE WHEN m.id IS NULL THEN s.errors || jsonb_build_array(${errorJson(ref.column, 'unknown_reference', `$2::text || ': ' || (s.data->>'${ref.column}')`)}) ELSE s.errors END
+        FROM (SELECT s2.row_no,
+                     (SELECT x.id FROM ${ref.table} x WHERE x.code = s2.data->>'${ref.column}' ${sameCarrier}
+                       ORDER BY (x.owner_carrier_id = s2.carrier_id) DESC, x.id LIMIT 1) AS id
+                FROM import_rows s2 WHERE s2.job_id = $1 AND s2.data ? '${ref.column}') m
+       WHERE s.job_id = $1 AND s.row_no = m.row_no`,
+      [jobId, reasonMessage('unknown_reference', locale)],
+    );
+  }
+
+  const required = spec.fields.filter((f) => f.required).map((f) => writableName(f.name));
+  const geomSame = table.geomColumn ? `AND (s.geom IS NULL OR ST_HausdorffDistance(t.${table.geomColumn}, s.geom) < 1e-7)` : '';
+  const invalid = table.geomColumn ? `CASE WHEN s.geom IS NOT NULL AND NOT ST_IsValid(s.geom) THEN ST_IsValidReason(s.geom) END` : 'NULL::text';
+  await client.query(
+    `WITH k AS (
+       SELECT s.row_no, t.id AS target_id,
+              row_number() OVER (PARTITION BY ${keyPartition(table)} ORDER BY s.row_no) AS nth,
+              ${invalid} AS invalid_reason,
+              (t.id IS NOT NULL AND to_jsonb(t) @> s.data ${geomSame}) AS same
+         FROM import_rows s LEFT JOIN ${table.table} t ON ${keyMatch(table)}
+        WHERE s.job_id = $1 AND s.action IS DISTINCT FROM 'skip_blank'
+     ), e AS (
+       SELECT s.row_no, k.target_id, k.same,
+              s.errors
+              || CASE WHEN k.nth > 1 THEN jsonb_build_array(${errorJson('code', 'duplicate', `$2::text`)}) ELSE '[]'::jsonb END
+              || CASE WHEN k.invalid_reason IS NOT NULL THEN jsonb_build_array(${errorJson('geometry', 'invalid_geometry', `$3::text || ': ' || k.invalid_reason`)}) ELSE '[]'::jsonb END
+              || CASE WHEN k.target_id IS NULL THEN
+                   coalesce((SELECT jsonb_agg(${errorJson("' || f || '", 'required', '$4::text')}) FROM unnest($5::text[]) f WHERE NOT s.data ? f), '[]'::jsonb)
+                 ELSE '[]'::jsonb END AS errors
+         FROM import_rows s JOIN k ON k.row_no = s.row_no
+        WHERE s.job_id = $1
+     )
+     UPDATE import_rows s SET
+        target_id = e.target_id,
+        errors = e.errors,
+        action = CASE WHEN jsonb_array_length(e.errors) > 0 THEN 'skip'
+                      WHEN e.target_id IS NULL THEN 'create'
+                      WHEN e.same THEN 'unchanged'
+                      ELSE 'update' END
+       FROM e
+      WHERE s.job_id = $1 AND s.row_no = e.row_no`,
+    [jobId, reasonMessage('duplicate', locale), reasonMessage('invalid_geometry', locale), reasonMessage('required', locale), required],
+  );
+}
+
+function writableName(name: string): string {
+  return writableColumns({ fields: [{ name, type: 'text', aliases: [] }] } as unknown as ImportAssetSpec)[0]!;
+}
+
+export interface JobCounts {
+  actions: Record<string, number>;
+  rowsValid: number;
+  errorCount: number;
+}
+
+export async function countStagedRows(client: Queryable, jobId: string): Promise<JobCounts> {
+  const r = await client.query<{ action: string; n: number; bad: number }>(
+    `SELECT action, count(*)::int AS n, count(*) FILTER (WHERE jsonb_array_length(errors) > 0)::int AS bad
+       FROM import_rows WHERE job_id = $1 GROUP BY action`,
+    [jobId],
+  );
+  const actions: Record<string, number> = { create: 0, update: 0, unchanged: 0, skip: 0 };
+  let errorCount = 0;
+  let rowsValid = 0;
+  for (const row of r.rows) {
+    const action = row.action === 'skip_blank' ? 'skip' : row.action;
+    actions[action] = (actions[action] ?? 0) + row.n;
+    errorCount += row.bad;
+    if (row.action !== 'skip' && row.action !== 'skip_blank') rowsValid += row.n;
+  }
+  return { actions, rowsValid, errorCount };
+}
+
+export interface CommitResult {
+  created: number;
+  updated: number;
+  bbox: [number, number, number, number] | null;
+}
+
+/**
+ * Writes the staged rows in two set-based statements (INSERT for new
+ * objects, UPDATE for changed ones), each writing its change-log rows in the
+ * same statement: action 'import', one operation id for the whole file.
+ * Columns the file did not have keep their stored values on update and take
+ * their defaults on create. Call inside the commit's transaction.
+ */
+export async function upsertStagedRows(client: Queryable, jobId: string, spec: ImportAssetSpec, ctx: RequestContext, operationId: string): Promise<CommitResult> {
+  const table = TABLES[spec.type];
+  const actor = ctx.actor;
+  const who = [actor.kind === 'user' && actor.userId > 0 ? actor.userId : null, actor.kind === 'user' ? actor.username : 'public', ctx.requestId, operationId];
+  const objectType = literal(spec.objectType);
+  const logColumns = 'user_id, username, request_id, operation_id, object_type, object_id, action';
+
+  const columns: string[] = [];
+  const values: string[] = [];
+  const sets: string[] = [];
+  if (table.ownerColumn) {
+    columns.push(table.ownerColumn);
+    values.push('s.carrier_id');
+  }
+  if (table.geomColumn) {
+    columns.push(table.geomColumn);
+    values.push('s.geom');
+    sets.push(`${table.geomColumn} = COALESCE(s.geom, t.${table.geomColumn})`);
+  }
+  const byName = new Map(spec.fields.map((f) => [writableName(f.name), f]));
+  for (const column of writableColumns(spec)) {
+    const field = byName.get(column);
+    columns.push(ident(column));
+    values.push(field?.defaultValue !== undefined ? `COALESCE(r.${ident(column)}, ${literal(field.defaultValue)})` : `r.${ident(column)}`);
+    sets.push(`${ident(column)} = CASE WHEN s.data ? '${column}' THEN r.${ident(column)} ELSE t.${ident(column)} END`);
+  }
+  for (const [column, expression] of Object.entries(table.derived)) {
+    columns.push(ident(column));
+    values.push(expression);
+    sets.push(`${ident(column)} = CASE WHEN s.geom IS NOT NULL THEN ${expression} ELSE t.${ident(column)} END`);
+  }
+  sets.push('version = t.version + 1', 'updated_at = now()');
+
+  const inserted = await client.query<{ n: number }>(
+    `WITH ins AS (
+       INSERT INTO ${table.table} (${columns.join(', ')})
+       SELECT ${values.join(', ')}
+         FROM import_rows s CROSS JOIN LATERAL jsonb_populate_record(NULL::${table.table}, s.data) r
+        WHERE s.job_id = $1 AND s.action = 'create'
+        ORDER BY s.row_no
+       RETURNING *
+     ), log AS (
+       INSERT INTO change_log (${logColumns}, after)
+       SELECT $2, $3, $4, $5, ${objectType}, ins.id::text, 'import', ${logJson('ins', table.geomColumn)} FROM ins
+     )
+     SELECT count(*)::int AS n FROM ins`,
+    [jobId, ...who],
+  );
+
+  const updated = await client.query<{ n: number }>(
+    `WITH before AS (
+       SELECT t.id, ${logJson('t', table.geomColumn)} AS j
+         FROM ${table.table} t JOIN import_rows s ON s.target_id = t.id
+        WHERE s.job_id = $1 AND s.action = 'update'
+     ), upd AS (
+       UPDATE ${table.table} t SET ${sets.join(', ')}
+         FROM import_rows s CROSS JOIN LATERAL jsonb_populate_record(NULL::${table.table}, s.data) r
+        WHERE s.job_id = $1 AND s.action = 'update' AND t.id = s.target_id
+       RETURNING t.*
+     ), log AS (
+       INSERT INTO change_log (${logColumns}, before, after)
+       SELECT $2, $3, $4, $5, ${objectType}, upd.id::text, 'import', before.j, ${logJson('upd', table.geomColumn)}
+         FROM upd JOIN before ON before.id = upd.id
+     )
+     SELECT count(*)::int AS n FROM upd`,
+    [jobId, ...who],
+  );
+
+  // The owner of a new site has a tenancy on it; so does a sector's carrier on another carrier's site.
+  if (spec.type === 'sites') {
+    await client.query(
+      `INSERT INTO site_tenancies (site_id, carrier_id)
+       SELECT t.id, t.owner_carrier_id FROM sites t JOIN import_rows s ON s.job_id = $1 AND s.action = 'create' AND t.owner_carrier_id = s.carrier_id AND t.code = s.code
+       ON CONFLICT (site_id, carrier_id) WHERE until IS NULL DO NOTHING`,
+      [jobId],
+    );
+  }
+  if (spec.type === 'sectors') {
+    await client.query(
+      `INSERT INTO site_tenancies (site_id, carrier_id)
+       SELECT DISTINCT (s.data->>'site_id')::int, s.carrier_id FROM import_rows s
+        WHERE s.job_id = $1 AND s.action IN ('create', 'update') AND s.data ? 'site_id'
+       ON CONFLICT (site_id, carrier_id) WHERE until IS NULL DO NOTHING`,
+      [jobId],
+    );
+  }
+
+  let bbox: CommitResult['bbox'] = null;
+  if (table.geomColumn) {
+    const b = await client.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(
+      `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
+         FROM (SELECT ST_Extent(geom)::geometry AS e FROM import_rows WHERE job_id = $1 AND action IN ('create', 'update')) x`,
+      [jobId],
+    );
+    const row = b.rows[0];
+    if (row && row.xmin !== null) bbox = [row.xmin, row.ymin, row.xmax, row.ymax];
+  }
+  return { created: inserted.rows[0]?.n ?? 0, updated: updated.rows[0]?.n ?? 0, bbox };
+}
+
+export interface RowsPage {
+  items: { row: number; code: string | null; action: 'create' | 'update' | 'unchanged' | 'skip'; errors: { path: string; reason: string; message: string }[] }[];
+  total: number;
+  nextAfter: number | null;
+}
+
+/** Per-row results of a job, in file order, keyset-paginated by row number. */
+export async function listStagedRows(client: Queryable, jobId: string, query: ImportRowsQuery): Promise<RowsPage> {
+  const filters = ['job_id = $1'];
+  const params: unknown[] = [jobId];
+  if (query.errorsOnly) filters.push('jsonb_array_length(errors) > 0');
+  if (query.action) {
+    params.push(query.action === 'skip' ? ['skip', 'skip_blank'] : [query.action]);
+    filters.push(`action = ANY($${params.length}::text[])`);
+  }
+  const where = filters.join(' AND ');
+  const total = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM import_rows WHERE ${where}`, params);
+  params.push(query.after, query.limit + 1);
+  const r = await client.query<{ row_no: number; code: string | null; action: string | null; errors: RowsPage['items'][number]['errors'] }>(
+    `SELECT row_no, code, action, errors FROM import_rows WHERE ${where} AND row_no > $${params.length - 1} ORDER BY row_no LIMIT $${params.length}`,
+    params,
+  );
+  const rows = r.rows.slice(0, query.limit);
+  return {
+    items: rows.map((x) => ({
+      row: x.row_no,
+      code: x.code,
+      action: (x.action === 'skip_blank' || !x.action ? 'skip' : x.action) as RowsPage['items'][number]['action'],
+      errors: x.errors,
+    })),
+    total: total.rows[0]?.n ?? 0,
+    nextAfter: r.rows.length > query.limit ? rows.at(-1)!.row_no : null,
+  };
+}
+
+export { TABLES, type TableSpec };

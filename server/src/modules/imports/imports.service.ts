@@ -1,0 +1,518 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { findCrs, type CrsDefinition } from '@registry/shared/crs/crs';
+import {
+  IMPORT_ASSET_SPECS,
+  type CreateImportFields,
+  type ImportAssetSpec,
+  type ImportFormat,
+  type ImportJob,
+  type ImportRowsQuery,
+} from '@registry/shared/schemas/imports';
+import type { ImportStatus } from '@registry/shared/enums';
+import type { Locale } from '@registry/shared/messages';
+import type { RequestContext } from '../../context';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../../errors';
+import type { RegistryEvents } from '../../lib/events';
+import type { ProvinceGuard } from '../geo/province-guard';
+import { createPositionTransform, suggestCrs } from './crs-transform';
+import { ImportFileError, ImportTooLargeError } from './import-errors';
+import { classifyStagedRows, countStagedRows, listStagedRows, upsertStagedRows, type RowsPage } from './imports.queries';
+import { readCsv } from './readers/csv-reader';
+import { readGeoJson } from './readers/geojson-reader';
+import { readKml, readKmz } from './readers/kml-reader';
+import { readShapefileZip } from './readers/shapefile-reader';
+import type { RawRecord, ReaderMeta } from './readers/types';
+import { createRowNormalizer, type StagedRow } from './row-normalizer';
+
+export interface ImportLimits {
+  /** Largest file, bytes (refused with 413 as soon as it is passed). */
+  maxBytes: number;
+  /** Most rows in one file (refused with 413 as soon as it is passed). */
+  maxRows: number;
+}
+
+export interface ImportsServiceDeps {
+  pool: pg.Pool;
+  events: RegistryEvents;
+  provinceGuard: ProvinceGuard;
+  limits: ImportLimits;
+  /** Full coverage recompute, once per committed import (coverage engine). */
+  recomputeCoverage?: (pool: pg.Pool, options: { onProgress?: (done: number, total: number) => void }) => Promise<void>;
+  /** Progress is written to the job row at most this often, ms. */
+  progressIntervalMs?: number;
+}
+
+export interface Upload {
+  filename: string | null;
+  /** The file's bytes as they arrive; never collected whole for CSV, GeoJSON and KML. */
+  stream: AsyncIterable<Buffer>;
+}
+
+interface JobRow {
+  id: string;
+  user_id: number | null;
+  carrier_id: number | null;
+  default_carrier_id: number | null;
+  asset_type: string;
+  format: string;
+  crs: string;
+  filename: string | null;
+  status: ImportStatus;
+  rows_read: number;
+  rows_valid: number;
+  rows_written: number;
+  error_count: number;
+  summary: { actions?: Record<string, number>; warnings?: { reason: string; message: string }[]; locale?: Locale } | null;
+  message: string | null;
+  operation_id: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+/** Asset types that touch what coverage is computed from. */
+const COVERAGE_TYPES = new Set(['sites', 'sectors', 'access-points', 'fibre-routes', 'villages', 'locations']);
+
+export function formatFromFilename(filename: string | null): ImportFormat | null {
+  const ext = /\.([a-z0-9]+)$/i.exec(filename ?? '')?.[1]?.toLowerCase();
+  switch (ext) {
+    case 'geojson':
+    case 'json':
+      return 'geojson';
+    case 'csv':
+    case 'txt':
+      return 'csv';
+    case 'kml':
+      return 'kml';
+    case 'kmz':
+      return 'kmz';
+    case 'zip':
+      return 'shapefile';
+    default:
+      return null;
+  }
+}
+
+function toJob(row: JobRow): ImportJob {
+  return {
+    id: row.id,
+    assetType: row.asset_type,
+    format: row.format,
+    crs: row.crs,
+    filename: row.filename,
+    status: row.status,
+    rowsRead: row.rows_read,
+    rowsValid: row.rows_valid,
+    rowsWritten: row.rows_written,
+    errorCount: row.error_count,
+    actions: row.summary?.actions ?? {},
+    warnings: row.summary?.warnings ?? [],
+    message: row.message,
+    operationId: row.operation_id,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+  };
+}
+
+/** COPY text format: backslash, tab, newline and carriage return escaped; null is \N. */
+function copyValue(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** Counts bytes as they pass and refuses the upload as soon as it is over the limit. */
+async function* limitBytes(source: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Buffer> {
+  let total = 0;
+  try {
+    for await (const chunk of source) {
+      total += chunk.length;
+      if (total > maxBytes) throw new ImportTooLargeError('bytes', maxBytes);
+      yield chunk;
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new ImportTooLargeError('bytes', maxBytes);
+    throw error;
+  }
+}
+
+async function collect(source: AsyncIterable<Buffer>): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of source) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Bulk import jobs. start() streams the file through a reader and the row
+ * checks into the staging table by COPY (the 413 limits apply while it
+ * streams), then the set-based half of the dry run runs as the job. commit()
+ * applies every row in one transaction or none.
+ */
+export function createImportsService(deps: ImportsServiceDeps) {
+  const { pool, limits } = deps;
+  const progressMs = deps.progressIntervalMs ?? 250;
+  const running = new Map<string, Promise<void>>();
+
+  function specOf(assetType: string): ImportAssetSpec {
+    const spec = IMPORT_ASSET_SPECS[assetType as ImportAssetSpec['type']];
+    if (!spec) throw new ValidationError([{ path: 'assetType', reason: 'invalid_value', message: `OpenCelliD and unknown asset types are not importable here: ${assetType}` }]);
+    return spec;
+  }
+
+  function assertMayImport(ctx: RequestContext, spec: ImportAssetSpec): void {
+    const actor = ctx.actor;
+    if (actor.kind !== 'user') throw new UnauthenticatedError();
+    if (actor.role === 'admin') return;
+    if (actor.role === 'carrier' && spec.roles.includes('carrier') && actor.carrierId !== null) return;
+    if (actor.role === 'planner' && spec.roles.includes('planner')) return;
+    throw new ForbiddenError(`Your role may not import ${spec.type}`);
+  }
+
+  async function loadJob(id: string): Promise<JobRow> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('Import', id);
+    const r = await pool.query<JobRow>('SELECT * FROM import_jobs WHERE id = $1', [id]);
+    if (!r.rows[0]) throw new NotFoundError('Import', id);
+    return r.rows[0];
+  }
+
+  /** The uploader, an admin, a planner, or a user of the same carrier may see a job; only the uploader or an admin may act on it. */
+  function assertCanSee(ctx: RequestContext, job: JobRow, act = false): void {
+    const actor = ctx.actor;
+    if (actor.kind !== 'user') throw new UnauthenticatedError();
+    if (actor.role === 'admin' || job.user_id === actor.userId) return;
+    if (!act && (actor.role === 'planner' || (actor.role === 'carrier' && actor.carrierId !== null && actor.carrierId === job.carrier_id))) return;
+    throw new NotFoundError('Import', job.id);
+  }
+
+  async function carrierMap(): Promise<Map<string, number>> {
+    const r = await pool.query<{ id: number; code: string }>('SELECT id, code FROM carriers');
+    return new Map(r.rows.map((c) => [c.code.toLowerCase(), c.id]));
+  }
+
+  /** Code → id maps for the small reference tables an asset type names. */
+  async function lookupsFor(spec: ImportAssetSpec): Promise<Partial<Record<string, Map<string, number | string>>>> {
+    const out: Partial<Record<string, Map<string, number | string>>> = {};
+    const units = async () => {
+      // The unit in force for a code, or else its latest version.
+      const r = await pool.query<{ id: number; code: string }>(
+        `SELECT DISTINCT ON (code) id, code FROM admin_units ORDER BY code, (valid_to IS NULL) DESC, valid_from DESC`,
+      );
+      return new Map<string, number | string>(r.rows.map((u) => [u.code.toLowerCase(), u.id]));
+    };
+    if (spec.type === 'villages') out.commune_code = await units();
+    if (spec.type === 'kpi-observations') {
+      out.admin_unit_code = await units();
+      const r = await pool.query<{ code: string }>('SELECT code FROM kpi_indicators');
+      out.indicator_code = new Map(r.rows.map((i) => [i.code.toLowerCase(), i.code]));
+    }
+    if (spec.type === 'locations') {
+      const r = await pool.query<{ id: number; code: string }>('SELECT id, code FROM villages');
+      out.village_code = new Map(r.rows.map((v) => [v.code.toLowerCase(), v.id]));
+    }
+    return out;
+  }
+
+  function recordsOf(format: ImportFormat, source: AsyncIterable<Buffer>, meta: ReaderMeta): AsyncIterable<RawRecord> {
+    switch (format) {
+      case 'csv':
+        return readCsv(source, meta);
+      case 'geojson':
+        return readGeoJson(source);
+      case 'kml':
+        meta.forcedCrs = 'EPSG:4326';
+        return readKml(source);
+      case 'kmz':
+        meta.forcedCrs = 'EPSG:4326';
+        return (async function* () {
+          yield* readKmz(await collect(source), limits.maxBytes * 10);
+        })();
+      case 'shapefile':
+        return (async function* () {
+          const shp = readShapefileZip(await collect(source), limits.maxBytes * 10);
+          yield* shp.records;
+        })();
+    }
+  }
+
+  async function setStatus(id: string, status: ImportStatus, fields: Record<string, unknown> = {}, onlyFrom?: ImportStatus[]): Promise<boolean> {
+    const sets = ['status = $2'];
+    const values: unknown[] = [id, status];
+    for (const [column, value] of Object.entries(fields)) {
+      values.push(value);
+      sets.push(`${column} = $${values.length}`);
+    }
+    if (['validated', 'committed', 'failed', 'cancelled'].includes(status)) sets.push('finished_at = now()');
+    let where = 'id = $1';
+    if (onlyFrom) {
+      values.push(onlyFrom);
+      where += ` AND status = ANY($${values.length}::text[])`;
+    }
+    const r = await pool.query(`UPDATE import_jobs SET ${sets.join(', ')} WHERE ${where}`, values);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Reads the upload into the staging table. Returns when the whole file is
+   * staged; the rest of the dry run continues as the job (see validate()).
+   */
+  async function start(ctx: RequestContext, fields: CreateImportFields, upload: Upload): Promise<ImportJob> {
+    const spec = specOf(fields.assetType);
+    assertMayImport(ctx, spec);
+    const actor = ctx.actor;
+    if (actor.kind !== 'user') throw new UnauthenticatedError();
+    const crs: CrsDefinition | undefined = findCrs(fields.crs);
+    if (!crs) throw new ValidationError([{ path: 'crs', reason: 'invalid_value', message: `Unknown CRS ${fields.crs}; see GET /api/imports/crs` }]);
+    const format = fields.format ?? formatFromFilename(upload.filename);
+    if (!format) throw new ValidationError([{ path: 'format', reason: 'required', message: 'Give format (geojson, csv, kml, kmz, shapefile) or a file name with its extension' }]);
+
+    const carriers = await carrierMap();
+    const ownCarrierId = actor.role === 'carrier' ? actor.carrierId : null;
+    let defaultCarrierCode: string | null = null;
+    let defaultCarrierId: number | null = null;
+    if (ownCarrierId !== null) {
+      defaultCarrierCode = [...carriers].find(([, id]) => id === ownCarrierId)?.[0] ?? null;
+      defaultCarrierId = ownCarrierId;
+    } else if (fields.carrier) {
+      defaultCarrierId = carriers.get(fields.carrier.toLowerCase()) ?? null;
+      if (defaultCarrierId === null) throw new ValidationError([{ path: 'carrier', reason: 'unknown_reference', message: `Unknown carrier ${fields.carrier}` }]);
+      defaultCarrierCode = fields.carrier;
+    }
+
+    const inserted = await pool.query<JobRow>(
+      `INSERT INTO import_jobs (user_id, carrier_id, default_carrier_id, asset_type, format, crs, filename, status, summary)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'validating', $8) RETURNING *`,
+      [actor.userId > 0 ? actor.userId : null, ownCarrierId, defaultCarrierId, spec.type, format, crs.code, upload.filename, { locale: ctx.locale }],
+    );
+    const job = inserted.rows[0]!;
+
+    const meta: ReaderMeta = { decimalComma: false };
+    const extent = await deps.provinceGuard.extent();
+    const normalizer = createRowNormalizer({
+      spec,
+      meta,
+      transform: createPositionTransform(crs),
+      extent,
+      locale: ctx.locale,
+      carriers,
+      defaultCarrierCode,
+      ownCarrierId,
+      lookups: await lookupsFor(spec),
+    });
+
+    const client = await pool.connect();
+    let clientBroken = false;
+    let rowsRead = 0;
+    try {
+      const copy = client.query(
+        copyFrom('COPY import_rows (job_id, row_no, code, carrier_code, carrier_id, data, geom, errors, action) FROM STDIN'),
+      );
+      const copyDone = new Promise<void>((resolve, reject) => {
+        copy.on('finish', resolve);
+        copy.on('error', reject);
+      });
+      // Abandoning the COPY midway rejects this; the error that made us abandon it is the one reported.
+      copyDone.catch(() => undefined);
+      let buffer = '';
+      let lastProgress = Date.now();
+      const flush = async () => {
+        if (!buffer) return;
+        const ok = copy.write(buffer);
+        buffer = '';
+        if (!ok) await new Promise<void>((resolve, reject) => {
+          copy.once('drain', resolve);
+          copy.once('error', reject);
+        });
+      };
+      const line = (row: StagedRow) =>
+        [
+          job.id,
+          row.rowNo,
+          copyValue(row.code),
+          copyValue(row.carrierCode),
+          copyValue(row.carrierId),
+          copyValue(JSON.stringify(row.data)),
+          copyValue(row.ewkt),
+          copyValue(JSON.stringify(row.errors)),
+          row.blank ? 'skip_blank' : '\\N',
+        ].join('\t') + '\n';
+
+      for await (const record of recordsOf(format, limitBytes(upload.stream, limits.maxBytes), meta)) {
+        rowsRead += 1;
+        if (rowsRead > limits.maxRows) throw new ImportTooLargeError('rows', limits.maxRows);
+        buffer += line(normalizer.normalize(record, rowsRead));
+        if (buffer.length > 1 << 16) await flush();
+        if (Date.now() - lastProgress > progressMs) {
+          lastProgress = Date.now();
+          const r = await pool.query<{ status: string }>('UPDATE import_jobs SET rows_read = $2 WHERE id = $1 RETURNING status', [job.id, rowsRead]);
+          if (r.rows[0]?.status === 'cancelled') throw new ConflictError('The import was cancelled');
+        }
+      }
+      await flush();
+      copy.end();
+      await copyDone;
+    } catch (error) {
+      clientBroken = true;
+      const message = error instanceof Error ? error.message : String(error);
+      await setStatus(job.id, error instanceof ConflictError ? 'cancelled' : 'failed', { rows_read: rowsRead, message }, ['validating', 'cancelled']);
+      await pool.query('DELETE FROM import_rows WHERE job_id = $1', [job.id]);
+      throw error;
+    } finally {
+      // A client whose COPY was abandoned midway is not reused.
+      client.release(clientBroken ? true : undefined);
+    }
+
+    const warnings: { reason: string; message: string }[] = [];
+    const stats = normalizer.stats;
+    if (stats.unknownHeaders.size > 0) {
+      warnings.push({ reason: 'unknown_columns', message: `Columns ignored (not ${spec.type} fields): ${[...stats.unknownHeaders].slice(0, 30).join(', ')}` });
+    }
+    if (meta.forcedCrs && crs.code !== meta.forcedCrs) {
+      warnings.push({ reason: 'crs_ignored', message: `${format.toUpperCase()} is always WGS84 (EPSG:4326); the chosen ${crs.code} was not applied` });
+    }
+    if (extent && stats.outsideCount > 0) {
+      const fits = suggestCrs(stats.outsideSamples, crs, extent);
+      if (fits.length > 0) {
+        warnings.push({
+          reason: 'likely_wrong_crs',
+          message: `${stats.outsideCount} of ${stats.geometryCount} geometries fall outside the province in ${crs.code} (${crs.name}) but inside it in ${fits
+            .slice(0, 5)
+            .map((c) => `${c.code} (${c.name})`)
+            .join(', ')}: check the CRS`,
+        });
+      }
+    }
+    await pool.query(`UPDATE import_jobs SET rows_read = $2, summary = summary || $3::jsonb WHERE id = $1`, [job.id, rowsRead, JSON.stringify({ warnings })]);
+    const work = validate(job.id, spec, ctx.locale).finally(() => running.delete(job.id));
+    running.set(job.id, work);
+    return toJob(await loadJob(job.id));
+  }
+
+  /** The set-based half of the dry run: references, existing objects, actions. */
+  async function validate(jobId: string, spec: ImportAssetSpec, locale: Locale): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await classifyStagedRows(client, jobId, spec, locale);
+      const counts = await countStagedRows(client, jobId);
+      await client.query(
+        `UPDATE import_jobs SET status = 'validated', finished_at = now(), rows_valid = $2, error_count = $3,
+                summary = summary || jsonb_build_object('actions', $4::jsonb)
+          WHERE id = $1 AND status = 'validating'`,
+        [jobId, counts.rowsValid, counts.errorCount, JSON.stringify(counts.actions)],
+      );
+    } catch (error) {
+      await setStatus(jobId, 'failed', { message: error instanceof Error ? error.message : String(error) }, ['validating']);
+    } finally {
+      client.release();
+    }
+  }
+
+  async function get(ctx: RequestContext, id: string, query: ImportRowsQuery): Promise<ImportJob & { rows: RowsPage }> {
+    const job = await loadJob(id);
+    assertCanSee(ctx, job);
+    return { ...toJob(job), rows: await listStagedRows(pool, id, query) };
+  }
+
+  async function list(ctx: RequestContext): Promise<ImportJob[]> {
+    const actor = ctx.actor;
+    if (actor.kind !== 'user') throw new UnauthenticatedError();
+    const staff = actor.role === 'admin' || actor.role === 'planner';
+    const r = await pool.query<JobRow>(
+      `SELECT * FROM import_jobs WHERE $1::boolean OR user_id = $2 OR (carrier_id IS NOT NULL AND carrier_id = $3)
+        ORDER BY created_at DESC LIMIT 100`,
+      [staff, actor.userId, actor.carrierId ?? -1],
+    );
+    return r.rows.map(toJob);
+  }
+
+  /**
+   * Starts the commit of a validated job with no row errors: every row in one
+   * transaction, or none. The job shows 'committing' until it is done.
+   */
+  async function commit(ctx: RequestContext, id: string): Promise<ImportJob> {
+    const job = await loadJob(id);
+    assertCanSee(ctx, job, true);
+    if (job.status !== 'validated') throw new ConflictError(`The import is ${job.status}; only a validated import can be committed`, { status: job.status });
+    if (job.error_count > 0) {
+      throw new ConflictError(`${job.error_count} rows have errors; nothing is written until the file is fixed and uploaded again`, { errorCount: job.error_count });
+    }
+    const operationId = randomUUID();
+    if (!(await setStatus(id, 'committing', { operation_id: operationId }, ['validated']))) throw new ConflictError('The import changed state; reload it');
+    const spec = specOf(job.asset_type);
+    const work = runCommit(ctx, id, spec, operationId).finally(() => running.delete(id));
+    running.set(id, work);
+    return toJob(await loadJob(id));
+  }
+
+  async function runCommit(ctx: RequestContext, id: string, spec: ImportAssetSpec, operationId: string): Promise<void> {
+    const client = await pool.connect();
+    let bbox: [number, number, number, number] | null = null;
+    let written = 0;
+    try {
+      await client.query('BEGIN');
+      // Actions again, against the data as it is now, inside the transaction.
+      await client.query(`UPDATE import_rows SET action = NULL WHERE job_id = $1 AND action <> 'skip_blank'`, [id]);
+      await classifyStagedRows(client, id, spec, ctx.locale);
+      const counts = await countStagedRows(client, id);
+      if (counts.errorCount > 0) {
+        await client.query('ROLLBACK');
+        await setStatus(id, 'failed', { message: `${counts.errorCount} rows no longer pass (the registry changed since the dry run); nothing was written` });
+        return;
+      }
+      const result = await upsertStagedRows(client, id, spec, ctx, operationId);
+      written = result.created + result.updated;
+      bbox = result.bbox;
+      await client.query(
+        `UPDATE import_jobs SET status = 'committed', finished_at = now(), rows_written = $2,
+                summary = summary || jsonb_build_object('actions', $3::jsonb) WHERE id = $1`,
+        [id, written, JSON.stringify(counts.actions)],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const message = error instanceof AppError || error instanceof Error ? error.message : String(error);
+      await setStatus(id, 'failed', { message: `Nothing was written: ${message}` });
+      return;
+    } finally {
+      client.release();
+    }
+    if (written === 0) return;
+    deps.events.emit('assets-changed', { layers: [spec.layer], bboxes: bbox ? [bbox] : [] });
+    // Coverage once for the whole import, not per row.
+    if (deps.recomputeCoverage && COVERAGE_TYPES.has(spec.type)) {
+      try {
+        await deps.recomputeCoverage(pool, {
+          onProgress: (done, total) => {
+            void pool.query(`UPDATE import_jobs SET summary = summary || jsonb_build_object('coverage', jsonb_build_object('done', $2::int, 'total', $3::int)) WHERE id = $1`, [id, done, total]);
+          },
+        });
+        await pool.query(`UPDATE import_jobs SET summary = summary || '{"coverage": {"status": "done"}}'::jsonb WHERE id = $1`, [id]);
+        deps.events.emit('assets-changed', { layers: ['sectors', 'village-coverage'], bboxes: [] });
+      } catch (error) {
+        await pool.query(`UPDATE import_jobs SET message = $2 WHERE id = $1`, [id, `Committed; the coverage recompute failed: ${(error as Error).message}`]);
+      }
+    }
+  }
+
+  /** Cancels a job before its commit; its staged rows are dropped. */
+  async function cancel(ctx: RequestContext, id: string): Promise<ImportJob> {
+    const job = await loadJob(id);
+    assertCanSee(ctx, job, true);
+    if (!(await setStatus(id, 'cancelled', {}, ['pending', 'validating', 'validated']))) {
+      throw new ConflictError(`The import is ${job.status}; it can be cancelled only before its commit`, { status: job.status });
+    }
+    await pool.query('DELETE FROM import_rows WHERE job_id = $1', [id]);
+    return toJob(await loadJob(id));
+  }
+
+  /** Resolves when the job's background work (dry run or commit) is over; for tests and scripts. */
+  async function settled(id: string): Promise<ImportJob> {
+    await running.get(id);
+    return toJob(await loadJob(id));
+  }
+
+  return { start, get, list, commit, cancel, settled };
+}
+
+export type ImportsService = ReturnType<typeof createImportsService>;
+export { ImportFileError };

@@ -1,0 +1,261 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { BBox } from '@registry/shared/geo/geometry';
+import type { CreateImportFields } from '@registry/shared/schemas/imports';
+import { buildTestApp, createTestCarrier, createTestUser, loginHeaders, testDatabase, unique } from '../../../test/helpers';
+import type { RequestContext } from '../../context';
+import { createRegistryEvents } from '../../lib/events';
+import type { ProvinceGuard } from '../geo/province-guard';
+import { ImportTooLargeError } from './import-errors';
+import { createImportsService } from './imports.service';
+
+const fixtures = new URL('../../../test/fixtures/import/', import.meta.url).pathname;
+const db = testDatabase();
+const BAC_GIANG: BBox = [105.85, 21.05, 107.05, 21.65];
+const guard = { extent: async () => BAC_GIANG, refresh() {}, check: async () => [] } as unknown as ProvinceGuard;
+const events = createRegistryEvents();
+const service = createImportsService({ pool: db.pool, events, provinceGuard: guard, limits: { maxBytes: 5_000_000, maxRows: 10_000 } });
+
+let carrierA: { id: number; code: string };
+let carrierB: { id: number; code: string };
+let planner: RequestContext;
+let carrierUserA: RequestContext;
+
+function ctxOf(userId: number, username: string, role: 'planner' | 'carrier' | 'admin', carrierId: number | null): RequestContext {
+  return { actor: { kind: 'user', userId, username, displayName: username, role, carrierId, via: 'token' }, requestId: unique('req'), locale: 'en' };
+}
+
+async function* bytes(content: string | Buffer) {
+  yield Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+}
+
+async function dryRun(ctx: RequestContext, fields: Partial<CreateImportFields>, filename: string, content: string | Buffer) {
+  const job = await service.start(ctx, { crs: 'EPSG:4326', assetType: 'sites', ...fields } as CreateImportFields, { filename, stream: bytes(content) });
+  return service.settled(job.id);
+}
+
+async function commitAndWait(ctx: RequestContext, id: string) {
+  await service.commit(ctx, id);
+  return service.settled(id);
+}
+
+beforeAll(async () => {
+  carrierA = await createTestCarrier(db.pool);
+  carrierB = await createTestCarrier(db.pool);
+  const p = await createTestUser(db.pool, 'planner');
+  const a = await createTestUser(db.pool, 'carrier', carrierA.id);
+  planner = ctxOf(p.id, p.username, 'planner', null);
+  carrierUserA = ctxOf(a.id, a.username, 'carrier', carrierA.id);
+});
+afterAll(async () => {
+  await db.close();
+});
+
+describe('CSV import, dry run then commit', () => {
+  it('reads Vietnamese headers, semicolons, decimal commas and a BOM, then writes every row in one operation', async () => {
+    const suffix = unique('x');
+    const csv = readFileSync(join(fixtures, 'sites-vi-semicolon.csv'), 'utf8').replaceAll('S-VI-', `S-VI-${suffix}-`);
+    const job = await dryRun(carrierUserA, {}, 'sites.csv', csv);
+    expect(job.status).toBe('validated');
+    expect(job.errorCount).toBe(0);
+    expect(job.actions).toMatchObject({ create: 2, update: 0 });
+    const page = await service.get(carrierUserA, job.id, { errorsOnly: false, after: 0, limit: 100 });
+    expect(page.rows.items.map((r) => r.action)).toEqual(['create', 'create']);
+
+    const done = await commitAndWait(carrierUserA, job.id);
+    expect(done.status).toBe('committed');
+    expect(done.rowsWritten).toBe(2);
+    const site = await db.pool.query(`SELECT name, height_m, ST_X(geom) AS x, ST_Y(geom) AS y, owner_carrier_id FROM sites WHERE code = $1`, [`S-VI-${suffix}-1`]);
+    expect(site.rows[0]).toMatchObject({ name: 'Trạm Thôn Đông', height_m: 42.5, owner_carrier_id: carrierA.id });
+    expect(site.rows[0].x).toBeCloseTo(106.2001, 9);
+    const log = await db.pool.query(`SELECT DISTINCT operation_id, action FROM change_log WHERE operation_id = $1`, [done.operationId]);
+    expect(log.rows).toEqual([{ operation_id: done.operationId, action: 'import' }]);
+    const logRows = await db.pool.query(`SELECT count(*)::int AS n FROM change_log WHERE operation_id = $1`, [done.operationId]);
+    expect(logRows.rows[0].n).toBe(2);
+
+    // The same file again changes nothing; a changed height is an update.
+    const again = await dryRun(carrierUserA, {}, 'sites.csv', csv);
+    expect(again.actions).toMatchObject({ create: 0, update: 0, unchanged: 2 });
+    const changed = await dryRun(carrierUserA, {}, 'sites.csv', csv.replace('42,5', '45'));
+    expect(changed.actions).toMatchObject({ update: 1, unchanged: 1 });
+    const applied = await commitAndWait(carrierUserA, changed.id);
+    expect(applied.status).toBe('committed');
+    const after = await db.pool.query(`SELECT height_m, version FROM sites WHERE code = $1`, [`S-VI-${suffix}-1`]);
+    expect(after.rows[0]).toMatchObject({ height_m: 45, version: 2 });
+  });
+
+  it('commits nothing when one row among good ones is bad, and says which field', async () => {
+    const s = unique('bad');
+    const csv = [
+      'code,structure_type,height_m,lon,lat',
+      `${s}-1,greenfield_tower,30,106.2,21.3`,
+      `${s}-2,greenfield_tower,-4,106.21,21.31`,
+      `${s}-3,rooftop,12,106.22,21.32`,
+    ].join('\n');
+    const job = await dryRun(carrierUserA, {}, 'sites.csv', csv);
+    expect(job.status).toBe('validated');
+    expect(job.errorCount).toBe(1);
+    const bad = await service.get(carrierUserA, job.id, { errorsOnly: true, after: 0, limit: 10 });
+    expect(bad.rows.items).toHaveLength(1);
+    expect(bad.rows.items[0]).toMatchObject({ row: 2, action: 'skip' });
+    expect(bad.rows.items[0]!.errors[0]).toMatchObject({ path: 'height_m', reason: 'too_small' });
+    await expect(service.commit(carrierUserA, job.id)).rejects.toThrow(/1 rows have errors/);
+    const n = await db.pool.query(`SELECT count(*)::int AS n FROM sites WHERE code LIKE $1`, [`${s}-%`]);
+    expect(n.rows[0].n).toBe(0);
+  });
+
+  it("refuses a carrier's rows that name another carrier, as row errors", async () => {
+    const s = unique('oth');
+    const csv = ['code,carrier,structure_type,height_m,lon,lat', `${s}-1,${carrierA.code},monopole,20,106.2,21.3`, `${s}-2,${carrierB.code},monopole,20,106.25,21.3`].join('\n');
+    const job = await dryRun(carrierUserA, {}, 'sites.csv', csv);
+    const rows = await service.get(carrierUserA, job.id, { errorsOnly: true, after: 0, limit: 10 });
+    expect(rows.rows.items.map((r) => [r.row, r.errors[0]?.reason])).toEqual([[2, 'other_carrier']]);
+    await expect(service.commit(carrierUserA, job.id)).rejects.toThrow();
+  });
+
+  it('refuses Windows-1258 and TCVN3 files with a message saying how to convert', async () => {
+    for (const [file, hint] of [
+      ['sites-cp1258.csv', /Windows-1258.*iconv -f CP1258/],
+      ['sites-tcvn3.csv', /TCVN3.*(iconv -f TCVN5712-1|UniKey)/],
+    ] as const) {
+      await expect(dryRun(carrierUserA, {}, file, readFileSync(join(fixtures, file)))).rejects.toThrow(hint);
+    }
+  });
+
+  it('converts VN-2000 TM-3 coordinates (EPSG:9214) as cs2cs does, and warns when another CRS fits better', async () => {
+    const s = unique('vn');
+    const points = [
+      [106.2, 21.3],
+      [106.9, 21.5],
+    ];
+    const tm3 = execFileSync('cs2cs', ['-d', '4', 'EPSG:4326', 'EPSG:9214'], { input: points.map(([lon, lat]) => `${lat} ${lon}`).join('\n') + '\n', encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).slice(0, 2).map(Number));
+    const csv = ['code,structure_type,height_m,x,y', ...tm3.map(([e, n], i) => `${s}-${i},greenfield_tower,30,${e},${n}`)].join('\n');
+    const job = await dryRun(carrierUserA, { crs: 'EPSG:9214' }, 'sites.csv', csv);
+    expect(job.errorCount).toBe(0);
+    await commitAndWait(carrierUserA, job.id);
+    const r = await db.pool.query(`SELECT code, ST_X(geom) AS x, ST_Y(geom) AS y FROM sites WHERE code LIKE $1 ORDER BY code`, [`${s}-%`]);
+    r.rows.forEach((row, i) => {
+      expect(Math.abs(row.x - points[i]![0]!) * 104_000).toBeLessThan(0.1);
+      expect(Math.abs(row.y - points[i]![1]!) * 110_700).toBeLessThan(0.1);
+    });
+
+    const wrong = await dryRun(carrierUserA, { crs: 'EPSG:3405' }, 'sites.csv', csv.replaceAll(`${s}-`, `${s}w-`));
+    expect(wrong.errorCount).toBe(2);
+    expect(wrong.warnings.map((w) => w.reason)).toContain('likely_wrong_crs');
+    expect(wrong.warnings.find((w) => w.reason === 'likely_wrong_crs')!.message).toMatch(/EPSG:9214/);
+  });
+
+  it('refuses past the row limit with 413, before reading on', async () => {
+    const small = createImportsService({ pool: db.pool, events, provinceGuard: guard, limits: { maxBytes: 5_000_000, maxRows: 3 } });
+    let produced = 0;
+    async function* endless() {
+      yield Buffer.from('code,structure_type,height_m,lon,lat\n');
+      for (;;) {
+        produced += 1;
+        yield Buffer.from(`X${produced},rooftop,10,106.2,21.3\n`);
+        if (produced > 100_000) return;
+      }
+    }
+    await expect(small.start(carrierUserA, { assetType: 'sites', crs: 'EPSG:4326' }, { filename: 'a.csv', stream: endless() })).rejects.toBeInstanceOf(ImportTooLargeError);
+    expect(produced).toBeLessThan(10_000);
+  });
+});
+
+describe('GeoJSON and KML', () => {
+  it('imports a KML written by GDAL ogr2ogr', async () => {
+    const s = unique('kml');
+    const dir = mkdtempSync(join(tmpdir(), 'imp-kml-'));
+    const geojson = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { code: `${s}-1`, carrier: carrierA.code, kind: 'cabinet', ports_total: 48, ports_used: 3 }, geometry: { type: 'Point', coordinates: [106.21, 21.31] } },
+        { type: 'Feature', properties: { code: `${s}-2`, carrier: carrierA.code, kind: 'odp', ports_total: 16, ports_used: 0 }, geometry: { type: 'Point', coordinates: [106.22, 21.32] } },
+      ],
+    };
+    writeFileSync(join(dir, 'in.geojson'), JSON.stringify(geojson));
+    execFileSync('ogr2ogr', ['-f', 'KML', join(dir, 'out.kml'), join(dir, 'in.geojson')]);
+    const kml = readFileSync(join(dir, 'out.kml'));
+    const job = await dryRun(planner, { assetType: 'access-points' }, 'out.kml', kml);
+    expect(job.errorCount).toBe(0);
+    expect(job.actions.create).toBe(2);
+    const done = await commitAndWait(planner, job.id);
+    expect(done.status).toBe('committed');
+    const r = await db.pool.query(`SELECT ports_total, ST_X(geom) AS x FROM access_points WHERE code = $1`, [`${s}-1`]);
+    expect(r.rows[0].ports_total).toBe(48);
+    expect(r.rows[0].x).toBeCloseTo(106.21, 9);
+  });
+
+  it('imports fibre routes from GeoJSON and can be cancelled before commit', async () => {
+    const s = unique('fr');
+    const fc = {
+      type: 'FeatureCollection',
+      features: [1, 2, 3].map((i) => ({
+        type: 'Feature',
+        properties: { code: `${s}-${i}`, kind: 'distribution', placement: 'aerial', fibre_count: 24 },
+        geometry: { type: 'LineString', coordinates: [[106.2, 21.3 + i / 100], [106.25, 21.31 + i / 100]] },
+      })),
+    };
+    const job = await dryRun(carrierUserA, { assetType: 'fibre-routes' }, 'routes.geojson', JSON.stringify(fc));
+    expect(job.actions.create).toBe(3);
+    const cancelled = await service.cancel(carrierUserA, job.id);
+    expect(cancelled.status).toBe('cancelled');
+    await expect(service.commit(carrierUserA, job.id)).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe('over HTTP', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildTestApp({ UPLOAD_LIMIT_BYTES: '2000' });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  function multipart(fields: Record<string, string>, filename: string, content: string) {
+    const boundary = '----imp' + unique();
+    const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n--${boundary}--\r\n`);
+    return { payload: parts.join(''), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  }
+
+  it('refuses an upload over the size limit with 413, and runs a small one as a job', async () => {
+    const user = await createTestUser(db.pool, 'carrier', carrierA.id);
+    const headers = await loginHeaders(app, user.username);
+    const big = multipart({ assetType: 'sites', crs: 'EPSG:4326' }, 'big.csv', 'code,structure_type,height_m,lon,lat\n' + 'X,rooftop,10,106.2,21.3\n'.repeat(500));
+    const refused = await app.inject({ method: 'POST', url: '/api/imports', payload: big.payload, headers: { ...headers, ...big.headers } });
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+
+    const s = unique('h');
+    const ok = multipart({ assetType: 'sites', crs: 'EPSG:4326' }, 'ok.csv', `code,structure_type,height_m,lon,lat\n${s},rooftop,10,106.2,21.3\n`);
+    const accepted = await app.inject({ method: 'POST', url: '/api/imports', payload: ok.payload, headers: { ...headers, ...ok.headers } });
+    expect(accepted.statusCode).toBe(202);
+    const id = accepted.json().id as string;
+    let job = (await app.inject({ method: 'GET', url: `/api/imports/${id}`, headers })).json();
+    for (let i = 0; i < 50 && job.status === 'validating'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await app.inject({ method: 'GET', url: `/api/imports/${id}`, headers })).json();
+    }
+    expect(job.status).toBe('validated');
+    expect(job.rows.items[0]).toMatchObject({ row: 1, action: 'create', errors: [] });
+    const committed = await app.inject({ method: 'POST', url: `/api/imports/${id}/commit`, headers });
+    expect(committed.statusCode).toBe(202);
+    for (let i = 0; i < 100 && job.status !== 'committed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await app.inject({ method: 'GET', url: `/api/imports/${id}`, headers })).json();
+    }
+    expect(job.status).toBe('committed');
+    // The coverage recompute runs after the commit; let it finish before the app closes.
+    for (let i = 0; i < 300 && !job.message && (await db.pool.query(`SELECT summary->'coverage'->>'status' AS s FROM import_jobs WHERE id = $1`, [id])).rows[0].s !== 'done'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+});
