@@ -53,6 +53,13 @@ import { locationsResource } from './modules/locations/locations.descriptor';
 import usersRoutes from './modules/users/users.routes';
 import { createUsersService } from './modules/users/users.service';
 import { recomputeAfterChange } from './modules/coverage/coverage.service';
+import permitRoutes from './modules/permits/permits.routes';
+import { createPermitsService } from './modules/permits/permits.service';
+import { coverageWhatIfFromEngine } from './modules/permits/coverage-what-if';
+import sharingRoutes from './modules/sharing/sharing.routes';
+import { createSharingService } from './modules/sharing/sharing.service';
+import coUseRoutes from './modules/co-use/co-use.routes';
+import { createCoUseService } from './modules/co-use/co-use.service';
 
 export interface BuildAppOptions {
   config: Config;
@@ -162,6 +169,21 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
   });
   await app.register(usersRoutes, { service: createUsersService({ pool }) });
   await app.register(historyRoutes, { service: history });
+
+  // The permit desk: applications, automatic checks (rules as data), officer decisions and
+  // letters; shared-capacity search and co-use requests between carriers.
+  const permits = createPermitsService({
+    database: app.database,
+    events,
+    provinceGuard,
+    storageDir: config.STORAGE_DIR,
+    attachmentMaxBytes: config.UPLOAD_LIMIT_BYTES,
+    coverageWhatIf: coverageWhatIfFromEngine,
+    recomputeCoverage: recomputeAfterChange,
+  });
+  await app.register(permitRoutes, { service: permits, attachmentBodyLimit: config.UPLOAD_LIMIT_BYTES, expirySweepMs: 60 * 60 * 1000 });
+  await app.register(sharingRoutes, { service: createSharingService({ database: app.database, provinceGuard }) });
+  await app.register(coUseRoutes, { service: createCoUseService({ database: app.database, events }) });
 
   await registerClient(app, config);
   return app;
