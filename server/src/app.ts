@@ -140,7 +140,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
   await app.register(tilesRoutes, { service: createTileService({ pool, cacheBytes: config.TILE_CACHE_BYTES, events }) });
   await app.register(ogcRoutes, { service: createOgcService({ pool }) });
 
-  await app.register(kpiRoutes, { service: createKpiService({ db: app.database.db, coverage: createCoverageService({ pool, provinceGuard }) }) });
+  await app.register(kpiRoutes, { service: createKpiService({ db: app.database.db }) });
   await app.register(coverageRoutes, { service: createCoverageService({ pool, provinceGuard }) });
 
   // The registry API: every asset type over /api/<resource>, one transaction per write

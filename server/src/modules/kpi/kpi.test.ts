@@ -304,12 +304,11 @@ describe('GET /api/kpi/dashboard', () => {
   });
 
   it('computes villages with mobile broadband and site sharing from the registry, per district and province', () => {
-    // Taken from the coverage summary: villages without computed coverage are not counted.
-    // A: 2 of 3 villages meet 4G; B: none computed (no value); province: 2 of 3.
+    // A: 2 of 3 villages meet 4G; B: 0 of 1 (a village without computed coverage counts as not covered); province: 2 of 4.
     expect(at(f.computedMb, f.districtA).value).toBeCloseTo(66.7, 1);
-    expect(at(f.computedMb, f.districtB).value).toBeNull();
-    expect(at(f.computedMb, f.provinceId).value).toBeCloseTo(66.7, 1);
-    expect(at(f.computedMb, f.provinceId).trend).toEqual([{ period: dashboard.currentPeriod, value: at(f.computedMb, f.provinceId).value }]);
+    expect(at(f.computedMb, f.districtB).value).toBe(0);
+    expect(at(f.computedMb, f.provinceId).value).toBe(50);
+    expect(at(f.computedMb, f.provinceId).trend).toEqual([{ period: dashboard.currentPeriod, value: 50 }]);
     // A: 2 of 4 active sites shared; B: 0 of 1; province 2 of 5.
     expect(at(f.computedSharing, f.districtA).value).toBe(50);
     expect(at(f.computedSharing, f.districtB).value).toBe(0);
@@ -367,14 +366,15 @@ describe('GET /api/kpi/dashboard', () => {
   });
 });
 
-describe('computed indicators without the coverage module', () => {
-  it('counts villages and sites with its own SQL, a village without coverage counting as not covered', async () => {
+describe('computed indicators from the coverage module', () => {
+  it('can take the counts from the coverage summary, which leaves out villages without computed coverage', async () => {
     const { createKpiService } = await import('./kpi.service');
-    const service = createKpiService({ db: db.db });
+    const { createCoverageService } = await import('../coverage/coverage.service');
+    const service = createKpiService({ db: db.db, coverage: createCoverageService({ pool: db.pool }) });
     const d = await service.dashboard(f.provinceId);
     const at = (code: string, unitId: number) => d.indicators.find((i) => i.code === code)!.units.find((u) => u.adminUnitId === unitId)!;
-    expect(at(f.computedMb, f.districtB).value).toBe(0);
-    expect(at(f.computedMb, f.provinceId).value).toBe(50);
+    expect(at(f.computedMb, f.districtA).value).toBeCloseTo(66.7, 1);
+    expect(at(f.computedMb, f.districtB).value).toBeNull();
     expect(at(f.computedSharing, f.provinceId).value).toBe(40);
   });
 });
