@@ -9,7 +9,7 @@ import type { RegistryEvents } from '../../lib/events';
 import { decodeCursor, encodeCursor } from '../../lib/pagination';
 import { assertVersion, type ExpectedVersion } from '../../lib/versioning';
 import { recordChange, recordChanges } from '../history/change-log';
-import { toIso, toIsoOrNull } from '../permits/permits.queries';
+import { toDate, toIso, toIsoOrNull } from '../permits/permits.queries';
 import { readNumberSetting, rows } from '../permits/sql';
 import { selectStructure } from '../sharing/sharing.queries';
 
@@ -220,7 +220,7 @@ export function createCoUseService(deps: CoUseServiceDeps) {
         }
         assertVersion(expected, row.version, 'The request');
         if (row.status !== 'pending') throw conflict(`The request is ${row.status}`, `Đề nghị đang ở trạng thái ${row.status}`, { status: row.status });
-        if (row.deadline.getTime() < Date.now()) throw conflict('The deadline has passed', 'Đã quá hạn trả lời', { deadline: toIso(row.deadline) });
+        if (toDate(row.deadline).getTime() < Date.now()) throw conflict('The deadline has passed', 'Đã quá hạn trả lời', { deadline: toIso(row.deadline) });
         const userId = actor.userId > 0 ? actor.userId : null;
         if (decision === 'decline') {
           await tx.execute(

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { UnavailableError } from '../../errors';
 import { readSetting, rows } from './sql';
+import { toDate } from './permits.queries';
 
 // The decision letter (quyết định) in the layout of a Vietnamese
 // administrative document (Nghị định 30/2020/NĐ-CP, Phụ lục I): issuing body
@@ -94,7 +95,7 @@ export async function buildDecisionLetter(db: DbOrTx, applicationId: number): Pr
   ))[0]!;
   const province = await provinceName(db);
   const approved = row.status === 'approved';
-  const date = row.decided_at ?? new Date();
+  const date = row.decided_at ? toDate(row.decided_at) : new Date();
   const facts = row.facts;
   let object: string;
   if (row.kind === 'site') {
@@ -112,7 +113,7 @@ export async function buildDecisionLetter(db: DbOrTx, applicationId: number): Pr
     'Căn cứ Luật Viễn thông ngày 24 tháng 11 năm 2023;',
     'Căn cứ Luật Xây dựng ngày 18 tháng 6 năm 2014 và các văn bản sửa đổi, bổ sung;',
     `Căn cứ quy hoạch, kế hoạch phát triển hạ tầng viễn thông thụ động của ${province.unitType.toLowerCase()} ${province.name};`,
-    `Căn cứ hồ sơ đề nghị số ${row.reference} (phiên bản ${row.current_revision}) của ${row.legal_name}${row.submitted_at ? `, nộp ${dateVi(row.submitted_at)}` : ''};`,
+    `Căn cứ hồ sơ đề nghị số ${row.reference} (phiên bản ${row.current_revision}) của ${row.legal_name}${row.submitted_at ? `, nộp ${dateVi(toDate(row.submitted_at))}` : ''};`,
     ...(checkLines.length ? [`Căn cứ kết quả kiểm tra tự động của hệ thống: ${checkLines.join('; ')};`] : []),
     'Xét đề nghị của bộ phận thẩm định hồ sơ cấp phép,',
   ];

@@ -8,7 +8,13 @@ import { arrayParam, geomFromGeoJson, rows } from './sql';
 
 // SQL of the permit desk. Takes a database or transaction handle; returns plain objects.
 
-export const toIso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
+/** Timestamps arrive as Date or, through drizzle's raw execute, as PostgreSQL text; both leave as ISO 8601. */
+export const toIso = (value: unknown): string => {
+  if (value instanceof Date) return value.toISOString();
+  const parsed = new Date(String(value));
+  return Number.isNaN(parsed.getTime()) ? String(value) : parsed.toISOString();
+};
+export const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
 export const toIsoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : toIso(value));
 
 /** Worst verdict of a revision's stored checks, as SQL. */

@@ -41,6 +41,7 @@ import {
   selectStoredChecks,
   selectSummaries,
   selectSummary,
+  toIso,
   type ApplicationRow,
 } from './permits.queries';
 import { readNumberSetting, rows } from './sql';
@@ -269,7 +270,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
           facts: r.facts,
           justification: r.justification,
           frozen: r.frozen,
-          createdAt: r.createdAt instanceof Date ? r.createdAt.toISOString() : String(r.createdAt),
+          createdAt: toIso(r.createdAt),
           checks: checks.get(r.id) ?? [],
         })),
         attachments,

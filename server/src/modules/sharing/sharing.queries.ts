@@ -30,12 +30,12 @@ const STRUCTURES: Record<SharedStructureKind, SQL> = {
                    'tenants'::text AS unit, s.tenant_capacity AS total,
                    (SELECT count(*)::int FROM site_tenancies t WHERE t.site_id = s.id AND t.until IS NULL) AS used
               FROM sites s, q WHERE s.geom && q.box AND s.status IN ('active', 'permitted')`,
-  pole: sql`SELECT 'pole', p.id, p.code, p.material, p.height_m, p.status, p.owner_carrier_id, p.geom, 'positions', p.positions_total,
-                   (SELECT coalesce(sum(o.count), 0)::int FROM occupancies o WHERE o.pole_id = p.id AND o.until IS NULL)
+  pole: sql`SELECT 'pole'::text AS kind, p.id, p.code, p.material AS type, p.height_m, p.status, p.owner_carrier_id, p.geom, 'positions'::text AS unit, p.positions_total AS total,
+                   (SELECT coalesce(sum(o.count), 0)::int FROM occupancies o WHERE o.pole_id = p.id AND o.until IS NULL) AS used
               FROM poles p, q WHERE p.geom && q.box AND p.status IN ('active', 'permitted')`,
-  conduit: sql`SELECT 'conduit', d.id, d.code, NULL, NULL::real, d.status, d.owner_carrier_id, d.geom, 'ducts', d.ducts_total, d.ducts_used
+  conduit: sql`SELECT 'conduit'::text AS kind, d.id, d.code, NULL::text AS type, NULL::real AS height_m, d.status, d.owner_carrier_id, d.geom, 'ducts'::text AS unit, d.ducts_total AS total, d.ducts_used AS used
                  FROM conduits d, q WHERE d.geom && q.box AND d.status IN ('active', 'permitted')`,
-  trench: sql`SELECT 'trench', t.id, t.code, t.kind, NULL::real, t.status, t.owner_carrier_id, t.geom, 'ducts', t.capacity_total, t.capacity_used
+  trench: sql`SELECT 'trench'::text AS kind, t.id, t.code, t.kind AS type, NULL::real AS height_m, t.status, t.owner_carrier_id, t.geom, 'ducts'::text AS unit, t.capacity_total AS total, t.capacity_used AS used
                 FROM trenches t, q WHERE t.geom && q.box AND t.status IN ('active', 'permitted')`,
 };
 
