@@ -15,6 +15,9 @@ maplibregl.setWorkerUrl(workerUrl);
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 const CARRIER_SOURCE = 'villages-carrier';
+/** Village coverage tiles (any carrier): share_4g, meets_4g… per village. */
+const VILLAGES_SOURCE = 'villages';
+const VILLAGES_MIN_ZOOM = 8;
 
 export interface WhatIfVillage {
   villageId: number;
@@ -115,6 +118,7 @@ export class RegistryMap {
     const fills = basemapFillLayers().filter((l) => !overExternal || l.id === 'villages-neutral');
     const sources: StyleSpecification['sources'] = {
       [BASEMAP_SOURCE]: { type: 'vector', tiles: [this.tileUrl('basemap')], minzoom: 5, maxzoom: 14 },
+      [VILLAGES_SOURCE]: { type: 'vector', tiles: [this.tileUrl('villages')], minzoom: VILLAGES_MIN_ZOOM, maxzoom: 14 },
       [GAP_SOURCE]: { type: 'geojson', data: EMPTY },
       [CANDIDATE_SOURCE]: { type: 'geojson', data: EMPTY },
       [FOOTPRINT_SOURCE]: { type: 'geojson', data: EMPTY },
@@ -144,7 +148,11 @@ export class RegistryMap {
       // The tile template is known; only the bounds are missing.
     }
     if (this.destroyed) return;
-    if (fit && this.provinceBounds) this.map.fitBounds(this.provinceBounds, { padding: 24, duration: 0 });
+    if (fit && this.provinceBounds) {
+      this.map.fitBounds(this.provinceBounds, { padding: 24, duration: 0 });
+      // Village coverage tiles start at z8: never open on an empty overview.
+      if (this.map.getZoom() < VILLAGES_MIN_ZOOM) this.map.setZoom(VILLAGES_MIN_ZOOM);
+    }
     this.applyOverlays();
   }
 
@@ -249,7 +257,7 @@ export class RegistryMap {
   }
 
   private coverageSource(): string {
-    return this.carrier ? CARRIER_SOURCE : BASEMAP_SOURCE;
+    return this.carrier ? CARRIER_SOURCE : VILLAGES_SOURCE;
   }
 
   private removeLayers(ids: string[]): void {

@@ -46,15 +46,20 @@ export function LayerPanel({ view, loggedIn, carriers, carriersError, onToggle, 
                     </label>
                   ))}
                 </fieldset>
-                <label htmlFor="coverage-carrier">{t('map.coverageCarrier')}</label>
-                <select id="coverage-carrier" value={view.carrier ?? ''} onChange={(e) => onCarrier(e.target.value || null)}>
-                  <option value="">{t('map.anyCarrier')}</option>
-                  {carriers.map((c) => (
-                    <option key={c.id} value={c.code}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
+                {/* One carrier's shares are not open data: the tile server asks for a login. */}
+                {loggedIn && (
+                  <>
+                    <label htmlFor="coverage-carrier">{t('map.coverageCarrier')}</label>
+                    <select id="coverage-carrier" value={view.carrier ?? ''} onChange={(e) => onCarrier(e.target.value || null)}>
+                      <option value="">{t('map.anyCarrier')}</option>
+                      {carriers.map((c) => (
+                        <option key={c.id} value={c.code}>
+                          {c.name}
+                        </option>
+                      ))}
+                    </select>
+                  </>
+                )}
                 {carriersError && <ErrorMessage error={carriersError} />}
                 <ul className="legend-items">
                   {view.mode !== 'HH_FIBRE' && (

@@ -48,7 +48,18 @@ export default function MapPage() {
   const [selected, setSelected] = useState<SelectedFeature | null>(null);
   const [mapError, setMapError] = useState<string | null>(null);
   const [mapReady, setMapReady] = useState(false);
-  const [tab, setTab] = useState<Tab>('layers');
+  // The planner's open panel is part of the shared link too (?panel=below|whatif).
+  const [tab, setTabState] = useState<Tab>(() => {
+    const panel = new URLSearchParams(location.search).get('panel');
+    return panel === 'below' || panel === 'whatif' ? panel : 'layers';
+  });
+  const setTab = useCallback((next: Tab) => {
+    setTabState(next);
+    const params = new URLSearchParams(location.search);
+    if (next === 'layers') params.delete('panel');
+    else params.set('panel', next);
+    replaceSearch(params.toString().replace(/%2F/g, '/').replace(/%2C/g, ',').replace(/%3A/g, ':'));
+  }, []);
   const [candidateMove, setCandidateMove] = useState<[number, number] | null>(null);
   const planner = can('planner');
   const carriers = useResource<Page<Carrier>>('carriers', (signal) => api('/api/carriers', { signal, query: { limit: 100 } }));

@@ -30,7 +30,8 @@ export default function IndicatorsPage() {
           </tr>
         </thead>
         <tbody>
-          {summary.units.map((unit) => (
+          {/* Units the plan's indicators are not defined on (e.g. a successor province) show no row. */}
+          {summary.units.filter((unit) => unit.indicators.some((i) => i.value !== null)).map((unit) => (
             <tr key={unit.adminUnitId}>
               <th scope="row">{unit.name}</th>
               {CODES.map((code) => {

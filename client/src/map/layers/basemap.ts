@@ -1,4 +1,4 @@
-import type { LayerSpecification } from 'maplibre-gl';
+import type { FilterSpecification, LayerSpecification } from 'maplibre-gl';
 import { PALETTE } from './palette';
 import { zoomLinear } from './expressions';
 
@@ -9,12 +9,15 @@ import { zoomLinear } from './expressions';
 export const BASEMAP_SOURCE = 'basemap';
 export const LABEL_FONT = ['sans-serif'];
 
-const label = (id: string, sourceLayer: string, minzoom: number, size: [number, number][], weight: 'bold' | 'normal', color = PALETTE.label): LayerSpecification => ({
+/** Label points (source-layer `labels`, one point per unit inside it) of one level. */
+const label = (id: string, filter: FilterSpecification, minzoom: number, maxzoom: number, size: [number, number][], weight: 'bold' | 'normal', color = PALETTE.label): LayerSpecification => ({
   id,
   type: 'symbol',
   source: BASEMAP_SOURCE,
-  'source-layer': sourceLayer,
+  'source-layer': 'labels',
   minzoom,
+  maxzoom,
+  filter,
   layout: {
     'text-field': ['get', 'name'],
     'text-font': weight === 'bold' ? ['sans-serif', 'bold'] : LABEL_FONT,
@@ -76,11 +79,12 @@ export function basemapLineLayers(): LayerSpecification[] {
   ];
 }
 
-/** On top of everything: names of districts, communes and villages as the zoom allows. */
+/** On top of everything: names of the province, districts, communes and villages as the zoom allows. */
 export function basemapLabelLayers(): LayerSpecification[] {
   return [
-    label('villages-label', 'villages', 13, [[13, 10], [16, 13]], 'normal', '#4d4d4d'),
-    label('communes-label', 'communes', 10.5, [[10.5, 10], [14, 14]], 'normal'),
-    { ...label('districts-label', 'districts', 7, [[7, 11], [11, 16]], 'bold'), maxzoom: 12 } as LayerSpecification,
+    label('villages-label', ['==', ['get', 'level'], 'village'], 12.5, 24, [[12.5, 10], [16, 13]], 'normal', '#4d4d4d'),
+    label('communes-label', ['!', ['in', ['get', 'level'], ['literal', ['province', 'district', 'village']]]], 10, 24, [[10, 10], [14, 14]], 'normal'),
+    label('districts-label', ['==', ['get', 'level'], 'district'], 7, 11.5, [[7, 11], [11, 16]], 'bold'),
+    label('province-label', ['==', ['get', 'level'], 'province'], 0, 9, [[5, 12], [9, 18]], 'bold'),
   ];
 }

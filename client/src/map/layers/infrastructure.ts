@@ -96,7 +96,7 @@ function siteLayers(colours: CarrierColours): LayerSpecification[] {
       source: 'sites',
       'source-layer': 'sites',
       filter: shared,
-      paint: { 'circle-radius': zoomLinear([7, 5], [12, 8], [16, 13]), 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': PALETTE.sharedSiteRing, 'circle-stroke-width': 2 },
+      paint: { 'circle-radius': zoomLinear([7, 3.5], [12, 7], [16, 12]), 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': PALETTE.sharedSiteRing, 'circle-stroke-width': zoomLinear([7, 1], [12, 2]) },
     },
     {
       id: 'sites-circle',
@@ -104,10 +104,10 @@ function siteLayers(colours: CarrierColours): LayerSpecification[] {
       source: 'sites',
       'source-layer': 'sites',
       paint: {
-        'circle-radius': zoomLinear([7, 2.5], [12, 4.5], [16, 8]),
+        'circle-radius': zoomLinear([7, 1.8], [12, 4.5], [16, 8]),
         'circle-color': ownerColour(colours),
         'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 1,
+        'circle-stroke-width': zoomLinear([7, 0.3], [12, 1]),
         'circle-opacity': ['match', ['get', 'status'], 'planned', 0.5, 'permitted', 0.7, 1],
       },
     },

@@ -1,0 +1,138 @@
+// Shared end-to-end helpers: the real server in-process (buildApp on port 0
+// over the test database and the built client) and Debian's Chromium driven by
+// playwright-core. WebGL runs on SwiftShader, so the map renders without a GPU.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/src/app';
+import { loadConfig } from '../../server/src/config';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLIENT_DIST = join(ROOT, 'client', 'dist');
+export const RESULTS_DIR = join(ROOT, 'test-results', 'e2e');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+  // WebGL without a GPU: ANGLE over SwiftShader.
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+];
+
+/** The demo password of the dataset's demo accounts (scripts/lib/dataset/demo-accounts.ts). */
+export const DEMO_PASSWORD = 'Demo@2025!';
+
+export interface Server {
+  app: FastifyInstance;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the end-to-end tests through `npm test` (it loads the default dataset first)');
+  return url;
+}
+
+export async function startServer(): Promise<Server> {
+  if (!existsSync(join(CLIENT_DIST, 'index.html'))) throw new Error('client/dist is missing: `npm test` builds the client first (or run `npm run build`)');
+  const config = loadConfig({}, { DATABASE_URL: testDatabaseUrl(), CLIENT_DIST, PORT: '0', LOG_LEVEL: 'silent' });
+  const app = await buildApp({ config, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  locale?: string;
+}
+
+/** A fresh context (no cookies) at 1366×768 unless told otherwise; page errors fail loudly in the log. */
+export async function newPage(browser: Browser, baseUrl: string, options: PageOptions = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: options.viewport ?? { width: 1366, height: 768 }, locale: options.locale ?? 'vi-VN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+  });
+  return { context, page, errors };
+}
+
+export async function login(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel(/Tên đăng nhập|Username/).fill(username);
+  await page.getByLabel(/Mật khẩu|Password/).fill(password);
+  await page.getByRole('button', { name: /Đăng nhập|Log in/ }).last().click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+/** Waits until the map has loaded and drawn village polygons; returns how many it drew. */
+export async function waitForVillages(page: Page, timeoutMs = 60_000): Promise<number> {
+  await page.waitForFunction(() => !!window.__registryMap, null, { timeout: timeoutMs });
+  const handle = await page.waitForFunction(
+    () => {
+      const m = window.__registryMap;
+      if (!m || !m.map.loaded() || !m.map.areTilesLoaded()) return 0;
+      return m.renderedVillageCount();
+    },
+    null,
+    { timeout: timeoutMs, polling: 250 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/** Waits for the map to finish moving and loading tiles. */
+export async function waitForMapIdle(page: Page, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction(() => {
+    const m = window.__registryMap?.map;
+    return !!m && !m.isMoving() && m.loaded() && m.areTilesLoaded();
+  }, null, { timeout: timeoutMs, polling: 200 });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Pixel position on the page of a longitude/latitude on the map. */
+export async function mapPointOnPage(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
+  const p = await page.evaluate(([lon, lat]) => {
+    const m = window.__registryMap!.map;
+    const pt = m.project([lon, lat]);
+    const r = m.getCanvas().getBoundingClientRect();
+    return { x: r.left + pt.x, y: r.top + pt.y };
+  }, lonLat);
+  return p;
+}
+
+/** Every key of a JSON value, at any depth (to look for confidential fields). */
+export function allKeys(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) allKeys(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      out.add(k);
+      allKeys(v, out);
+    }
+  }
+  return out;
+}

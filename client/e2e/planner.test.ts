@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, login, mapPointOnPage, newPage, screenshot, startServer, waitForMapIdle, waitForVillages, type Server } from './harness';
+
+// A planner's session: the below-target list matches the API, a row zooms to
+// the village and draws its gap, and a what-if candidate placed by clicking the
+// map shows the before/after table without saving anything.
+
+let server: Server;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  ({ context, page } = await newPage(browser, server.baseUrl));
+  await login(page, 'planner');
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+interface Flagged {
+  items: { villageId: number; name: string; uncoveredUnits: number }[];
+  total: number;
+}
+
+describe('planner', () => {
+  it('sees the flagged villages the API lists, sorted by uncovered households', async () => {
+    await page.goto('/');
+    await waitForVillages(page);
+    await page.getByRole('tab', { name: 'Thôn chưa đạt chỉ tiêu' }).click();
+    const table = page.getByTestId('below-table');
+    await table.waitFor();
+    const api = (await (await context.request.get('/api/coverage/villages?belowTarget=true&technology=4G&sort=uncovered_desc&limit=1000')).json()) as Flagged;
+    expect(Number(await page.getByTestId('below-count').getAttribute('data-total'))).toBe(api.total);
+    const ids = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-village-id'))));
+    expect(ids).toEqual(api.items.map((v) => v.villageId));
+    expect(api.total).toBeGreaterThan(0);
+    const uncovered = api.items.map((v) => v.uncoveredUnits);
+    expect(uncovered).toEqual([...uncovered].sort((a, b) => b - a));
+  });
+
+  it('zooms to a flagged village and draws its gap', async () => {
+    const first = page.getByTestId('below-table').locator('tbody tr').first();
+    await first.getByRole('button').click();
+    await waitForMapIdle(page);
+    await expect.poll(() => page.evaluate(() => window.__registryMap!.map.queryRenderedFeatures({ layers: ['gap-fill'] }).length), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('feature-panel').isVisible()).toBe(true);
+    await screenshot(page, 'planner-below-target');
+  });
+
+  it('places a candidate site by clicking the map and sees the before/after table', async () => {
+    // Aim at the middle of the drawn gap: uncovered households are there.
+    const target = await page.evaluate(() => {
+      const m = window.__registryMap!.map;
+      const f = m.queryRenderedFeatures({ layers: ['gap-fill'] });
+      const box = [Infinity, Infinity, -Infinity, -Infinity];
+      const visit = (c: unknown): void => {
+        if (Array.isArray(c) && typeof c[0] === 'number') {
+          box[0] = Math.min(box[0]!, c[0] as number);
+          box[1] = Math.min(box[1]!, c[1] as number);
+          box[2] = Math.max(box[2]!, c[0] as number);
+          box[3] = Math.max(box[3]!, c[1] as number);
+        } else if (Array.isArray(c)) c.forEach(visit);
+      };
+      for (const feature of f) visit((feature.geometry as { coordinates: unknown }).coordinates);
+      return [(box[0]! + box[2]!) / 2, (box[1]! + box[3]!) / 2] as [number, number];
+    });
+    await page.getByRole('tab', { name: 'Thử đặt trạm giả định' }).click();
+    await page.getByTestId('place-candidate').click();
+    const point = await mapPointOnPage(page, target);
+    await page.mouse.click(point.x, point.y);
+    await expect.poll(() => page.getByLabel('Kinh độ').inputValue()).not.toBe('');
+    await page.getByLabel('Chiều cao ăng-ten (m)').fill('40');
+    await page.getByTestId('run-what-if').click();
+    const table = page.getByTestId('what-if-table');
+    await table.waitFor({ timeout: 60_000 });
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('what-if').textContent()).toContain('Kết quả chưa được lưu');
+    // The changed villages are recoloured through feature state, before anything is saved.
+    await waitForMapIdle(page);
+    await screenshot(page, 'planner-what-if');
+  });
+
+  it('is refused a write the navigation never offered (the API enforces roles, not the menu)', async () => {
+    const { page: visitor, context: visitorContext } = await newPage(browser, server.baseUrl);
+    await visitor.goto('/');
+    const response = await visitor.request.post('/api/coverage/what-if', { data: { geometry: { type: 'Point', coordinates: [106.2, 21.3] }, heightM: 30, technology: '4G', bandMhz: 1800 } });
+    expect([401, 403]).toContain(response.status());
+    expect(await visitor.getByRole('tab').count()).toBe(0);
+    await visitorContext.close();
+  });
+});

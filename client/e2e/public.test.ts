@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { foldVietnamese } from '@registry/shared/text';
+import { allKeys, launchBrowser, newPage, screenshot, startServer, waitForMapIdle, waitForVillages, type Server } from './harness';
+
+// What a visitor without a login meets: the coverage map on the registry's own
+// tiles, the plan's indicators, the language switch, the diacritic-free search,
+// and no confidential field anywhere.
+
+const CONFIDENTIAL = ['contract_ref', 'contractRef', 'monthly_rent_vnd', 'monthlyRentVnd', 'private_contact', 'privateContact', 'contactPhone', 'contactEmail', 'contactName'];
+
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('public map', () => {
+  it('renders the village polygons of the loaded province from the registry tiles, in Vietnamese', async () => {
+    const { page, context, errors } = await newPage(browser, server.baseUrl);
+    await page.goto('/');
+    const count = await waitForVillages(page);
+    expect(count).toBeGreaterThan(50);
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('vi');
+    await expect.poll(() => page.getByRole('navigation').first().textContent()).toContain('Bản đồ');
+    await expect.poll(() => page.getByTestId('synthetic-badge').textContent()).toContain('Dữ liệu minh họa tổng hợp');
+    await screenshot(page, 'public-map');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('switches every label to English and back', async () => {
+    const { page, context } = await newPage(browser, server.baseUrl);
+    await page.goto('/');
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    const nav = await page.getByRole('navigation', { name: 'Main navigation' }).textContent();
+    expect(nav).toContain('Map');
+    expect(nav).toContain('Indicators');
+    await expect.poll(() => page.getByRole('heading', { name: 'Map layers' }).count()).toBe(1);
+    await expect.poll(() => page.getByTestId('synthetic-badge').textContent()).toContain('Synthetic demo data');
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Lớp bản đồ' }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('finds a village typed without diacritics and zooms to it', async () => {
+    const { page, context } = await newPage(browser, server.baseUrl);
+    const villages = (await (await fetch(`${server.baseUrl}/api/villages?limit=200`)).json()) as { items: { name: string }[] };
+    const village = villages.items.find((v) => foldVietnamese(v.name) !== v.name.toLowerCase() && /[đĐ]/.test(v.name)) ?? villages.items.find((v) => foldVietnamese(v.name) !== v.name.toLowerCase());
+    expect(village, 'a village with diacritics in the dataset').toBeTruthy();
+    await page.goto('/');
+    await waitForVillages(page);
+    const typed = foldVietnamese(village!.name);
+    await page.getByRole('combobox').fill(typed);
+    const results = page.getByTestId('search-results');
+    await expect.poll(() => results.textContent(), { timeout: 10_000 }).toContain(village!.name);
+    await page.getByRole('option', { name: new RegExp(village!.name) }).first().click();
+    await waitForMapIdle(page);
+    expect(await page.evaluate(() => window.__registryMap!.map.getZoom())).toBeGreaterThan(11);
+    await expect.poll(() => page.getByTestId('feature-panel').textContent()).toContain(village!.name);
+    await screenshot(page, 'search-village');
+    await context.close();
+  });
+
+  it('shows the computed indicators per district with the open-data links', async () => {
+    const { page, context } = await newPage(browser, server.baseUrl);
+    await page.goto('/indicators');
+    await page.getByTestId('indicators-district').waitFor();
+    expect(await page.getByTestId('indicators-district').locator('tbody tr').count()).toBeGreaterThan(3);
+    expect(await page.getByRole('link', { name: /OGC API/ }).getAttribute('href')).toBe('/ogc');
+    // Percentages are formatted the Vietnamese way: a decimal comma.
+    expect(await page.getByTestId('indicators-district').textContent()).toMatch(/\d+,\d%|\d+%/);
+    await screenshot(page, 'public-indicators');
+    await context.close();
+  });
+
+  it('never shows the public a confidential field: not in tiles, not in the site panel', async () => {
+    const { page, context } = await newPage(browser, server.baseUrl);
+    await page.goto('/?map=12/21.28/106.2');
+    await waitForVillages(page);
+    await waitForMapIdle(page);
+    const tileKeys = await page.evaluate(() => {
+      const m = window.__registryMap!.map;
+      const keys = new Set<string>();
+      for (const f of m.queryRenderedFeatures()) for (const k of Object.keys(f.properties ?? {})) keys.add(k);
+      return [...keys];
+    });
+    for (const key of CONFIDENTIAL) expect(tileKeys).not.toContain(key);
+    // The public cannot even switch on the non-public layers.
+    expect(await page.locator('[data-overlay="fibre"]').count()).toBe(0);
+    // A site opened by URL: the panel's API answer carries no confidential field.
+    const sites = (await (await fetch(`${server.baseUrl}/ogc/collections/sites/items?limit=1&f=json`)).json()) as { features: { id: number | string }[] };
+    const siteId = Number(sites.features[0]!.id);
+    const detail = page.waitForResponse((r) => r.url().endsWith(`/api/sites/${siteId}`));
+    await page.goto(`/?map=14/21.28/106.2&sel=sites:${siteId}`);
+    const body = await (await detail).json();
+    for (const key of CONFIDENTIAL) expect([...allKeys(body)]).not.toContain(key);
+    const panel = await page.getByTestId('feature-panel').textContent();
+    for (const key of CONFIDENTIAL) expect(panel).not.toContain(key);
+    await context.close();
+  });
+
+  it('fits a tablet screen', async () => {
+    const { page, context } = await newPage(browser, server.baseUrl, { viewport: { width: 1024, height: 768 } });
+    await page.goto('/');
+    expect(await waitForVillages(page)).toBeGreaterThan(0);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(overflow).toBe(false);
+    await context.close();
+  });
+});

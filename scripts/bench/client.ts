@@ -1,0 +1,128 @@
+// Client benchmark: in headless Chromium on loopback, the time from navigation
+// to the first rendered village tile (public map) and to an interactive
+// below-target panel (a planner), on the default and the national-scale
+// dataset, each in its own database:
+//
+//   npm run bench:client
+//
+//   BENCH_PROVINCE_URL  default: DATABASE_URL, else postgres://registry:registry@127.0.0.1:5432/registry
+//                       (npm run data:load)
+//   BENCH_NATIONAL_URL  default: postgres://registry:registry@127.0.0.1:5432/registry_national
+//                       (npm run data:synthetic -- --scale 30); skipped when it cannot be reached
+//   BENCH_RUNS          cold page loads per measure (default 5)
+//
+// Each run is a fresh browser context (empty cache, no service worker), so
+// the figures include downloading the JavaScript and the tiles. Targets: the
+// first village tile under 2 s, the below-target panel under 3 s (median).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { chromium, type Browser } from 'playwright-core';
+import { buildApp } from '../../server/src/app';
+import { loadConfig } from '../../server/src/config';
+import { CHROMIUM_ARGS } from '../../client/e2e/harness';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLIENT_DIST = join(root, 'client', 'dist');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TARGET_VILLAGE_MS = 2000;
+const TARGET_PANEL_MS = 3000;
+const PASSWORD = 'Demo@2025!';
+
+// Runs in the page before any of its scripts: records when the first village
+// polygon is drawn and when the below-target table has rows, in ms since navigation start.
+const PROBE = `
+  window.__bench = {};
+  const tick = () => {
+    const m = window.__registryMap;
+    if (window.__bench.village === undefined && m && m.renderedVillageCount() > 0) window.__bench.village = performance.now();
+    if (window.__bench.panel === undefined && document.querySelector('[data-testid="below-table"] tbody tr button')) window.__bench.panel = performance.now();
+    if (window.__bench.village === undefined || window.__bench.panel === undefined) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+`;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const max = (xs: number[]) => Math.max(...xs);
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    const r = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM villages');
+    return (r.rows[0]?.n ?? 0) > 0;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function measure(label: string, url: string, browser: Browser): Promise<boolean> {
+  const config = loadConfig({}, { DATABASE_URL: url, CLIENT_DIST, PORT: '0', LOG_LEVEL: 'silent' });
+  const app = await buildApp({ config, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const villageMs: number[] = [];
+  const panelMs: number[] = [];
+  try {
+    const villages = (await (await fetch(`${baseUrl}/api/coverage/summary`)).json()) as { units?: unknown[] };
+    console.log(`\n${label}: ${baseUrl} (${villages.units?.length ?? 0} top-level unit(s))`);
+    for (let i = 0; i < RUNS; i++) {
+      // Public visitor: navigation → first village polygon drawn.
+      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: baseUrl });
+      await context.addInitScript(PROBE);
+      const page = await context.newPage();
+      await page.goto('/');
+      const v = await page.waitForFunction(() => (window as unknown as { __bench: { village?: number } }).__bench.village, null, { timeout: 60_000 });
+      villageMs.push(Number(await v.jsonValue()));
+      await context.close();
+
+      // Planner (session cookie set beforehand): navigation → below-target rows clickable.
+      const planner = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: baseUrl });
+      const login = await planner.request.post('/api/auth/login', { data: { username: 'planner', password: PASSWORD } });
+      if (!login.ok()) throw new Error(`planner login failed (${login.status()}): load the demo dataset with npm run data:load`);
+      await planner.addInitScript(PROBE);
+      const plannerPage = await planner.newPage();
+      await plannerPage.goto('/?panel=below');
+      const p = await plannerPage.waitForFunction(() => (window as unknown as { __bench: { panel?: number } }).__bench.panel, null, { timeout: 60_000 });
+      panelMs.push(Number(await p.jsonValue()));
+      await planner.close();
+    }
+  } finally {
+    await app.close();
+  }
+  const line = (name: string, xs: number[], target: number) =>
+    `  ${name.padEnd(34)} median ${median(xs).toFixed(0).padStart(5)} ms   max ${max(xs).toFixed(0).padStart(5)} ms   target < ${target} ms   ${median(xs) < target ? 'ok' : 'OVER'}`;
+  console.log(line('first village tile rendered', villageMs, TARGET_VILLAGE_MS));
+  console.log(line('below-target panel interactive', panelMs, TARGET_PANEL_MS));
+  return median(villageMs) < TARGET_VILLAGE_MS && median(panelMs) < TARGET_PANEL_MS;
+}
+
+async function main() {
+  if (!existsSync(join(CLIENT_DIST, 'index.html'))) throw new Error('client/dist is missing: run npm run build first');
+  const province = process.env.BENCH_PROVINCE_URL ?? process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
+  const national = process.env.BENCH_NATIONAL_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry_national';
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  let ok = true;
+  try {
+    console.log(`client benchmark: ${RUNS} cold loads per measure, headless Chromium (SwiftShader WebGL), loopback`);
+    if (await reachable(province)) ok = (await measure('default dataset', province, browser)) && ok;
+    else throw new Error(`no dataset at BENCH_PROVINCE_URL (${province.replace(/:[^:@/]*@/, ':***@')}): run npm run data:load`);
+    if (await reachable(national)) ok = (await measure('national-scale dataset', national, browser)) && ok;
+    else console.log('\nnational-scale dataset: not found at BENCH_NATIONAL_URL, skipped (npm run data:synthetic -- --scale 30 into it)');
+  } finally {
+    await browser.close();
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
