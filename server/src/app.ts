@@ -25,6 +25,10 @@ import { createProvinceGuard, type ProvinceGuard } from './modules/geo/province-
 import importRoutes, { importLimits } from './modules/imports/imports.routes';
 import { createImportsService } from './modules/imports/imports.service';
 import { recomputeFullCoverage } from './modules/coverage/coverage.recompute';
+import exportRoutes from './modules/exports/exports.routes';
+import { sitesResource } from './modules/sites/sites.descriptor';
+import { createExportsService } from './modules/exports/exports.service';
+import { conduitsResource, manholesResource, polesResource, trenchesResource } from './modules/passive/passive.descriptors';
 import kpiRoutes from './modules/kpi/kpi.routes';
 import { createKpiService } from './modules/kpi/kpi.service';
 import tilesRoutes from './modules/tiles/tiles.routes';
@@ -135,9 +139,11 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
   // Bulk import (streamed, dry run then one-transaction commit) and export.
   const limits = importLimits(config.UPLOAD_LIMIT_BYTES);
   await app.register(importRoutes, { limits, service: createImportsService({ pool, events, provinceGuard, limits, recomputeCoverage: recomputeFullCoverage }) });
+  const exportable = [sitesResource, sectorsResource, fibreRoutesResource, accessPointsResource, polesResource, manholesResource, conduitsResource, trenchesResource, zonesResource, villagesResource, locationsResource];
+  await app.register(exportRoutes, { resources: exportable, service: createExportsService({ pool, resources: exportable }) });
 
   // Open data: vector tiles (role-aware, cached, invalidated by 'assets-changed') and OGC API – Features.
-  await app.register(tilesRoutes, { service: createTileService({ pool, cacheBytes: config.TILE_CACHE_BYTES, events }) });
+  await app.register(tilesRoutes, { service: createTileService({ pool, databaseUrl: config.DATABASE_URL, cacheBytes: config.TILE_CACHE_BYTES, events }) });
   await app.register(ogcRoutes, { service: createOgcService({ pool }) });
 
   await app.register(kpiRoutes, { service: createKpiService({ db: app.database.db }) });

@@ -131,7 +131,9 @@ export function createRowNormalizer(options: NormalizerOptions) {
   function parseValue(field: ImportField, value: unknown, errors: ImportRowError[]): unknown {
     switch (field.type) {
       case 'text': {
-        const text = String(value).trim();
+        let text = String(value).trim();
+        // Exports guard formula-like cells with an apostrophe; take it off again.
+        if (/^'[=+\-@\t\r]/.test(text)) text = text.slice(1);
         const max = field.name === 'code' || field.name.endsWith('_code') ? LIMITS.codeMaxLength : LIMITS.textMaxLength;
         if (text.length > max) errors.push(error(field.name, 'too_big', `max ${max}`));
         return text;
