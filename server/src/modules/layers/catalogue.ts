@@ -91,9 +91,12 @@ export const VILLAGE_COVERAGE_ANY = `LEFT JOIN LATERAL (
            bool_or(vc.meets_target) FILTER (WHERE vc.technology = '5G') AS meets_5g,
            bool_or(vc.meets_target) FILTER (WHERE vc.technology = 'FTTH') AS meets_ftth
       FROM village_coverage vc
-     WHERE vc.village_id = t.id AND vc.carrier_id IS NULL) cov ON true`;
+     WHERE vc.village_id = t.id AND coalesce(vc.carrier_id, 0) = 0) cov ON true`;
 /** The same for one carrier; bound with :cov_carrier. */
-export const VILLAGE_COVERAGE_CARRIER = VILLAGE_COVERAGE_ANY.replace('vc.carrier_id IS NULL', 'vc.carrier_id = :cov_carrier');
+export const VILLAGE_COVERAGE_CARRIER = VILLAGE_COVERAGE_ANY.replace('coalesce(vc.carrier_id, 0) = 0', 'coalesce(vc.carrier_id, 0) = :cov_carrier');
+
+// Scalar subqueries rather than a lateral join: each runs only where its field is projected.
+const SITE_TENANTS = '(SELECT count(*)::int FROM site_tenancies st WHERE st.site_id = t.id AND st.until IS NULL)';
 
 const coverageField = (tech: '4g' | '5g' | 'ftth', label: string): LayerField[] => [
   { name: `share_${tech}`, sql: `round(cov.share_${tech}::numeric, 4)::float8`, type: 'number', access: 'public', description: `Share of the village's units covered by ${label} (0..1; null = not computed)` },
@@ -162,10 +165,7 @@ export const LAYERS: LayerDefinition[] = [
     title: 'BTS sites',
     titleVi: 'Trạm BTS',
     description: 'Towers, rooftops, poles and small cells with owner, structure and sharing. The public sees public, non-decommissioned sites without commercial fields.',
-    from: `sites t ${OWNER_JOIN} LEFT JOIN admin_units au ON au.id = t.admin_unit_id
-      LEFT JOIN LATERAL (SELECT count(*)::int AS n, string_agg(tc.code, ',' ORDER BY tc.code) AS codes
-                           FROM site_tenancies st JOIN carriers tc ON tc.id = st.carrier_id
-                          WHERE st.site_id = t.id AND st.until IS NULL) ten ON true`,
+    from: `sites t ${OWNER_JOIN} LEFT JOIN admin_units au ON au.id = t.admin_unit_id`,
     idSql: 't.id',
     geomSql: 't.geom',
     geometryType: 'Point',
@@ -179,10 +179,10 @@ export const LAYERS: LayerDefinition[] = [
       { name: 'structure_type', sql: 't.structure_type', type: 'string', access: 'public', description: 'greenfield_tower | rooftop | monopole | pole_mounted | small_cell | indoor', filterable: true },
       { name: 'height_m', sql: 't.height_m', type: 'number', access: 'public', description: 'Structure height, metres' },
       { name: 'commune', sql: 'au.name', type: 'string', access: 'public', description: 'Commune the site stands in' },
-      { name: 'tenants', sql: 'coalesce(ten.n, 0)', type: 'integer', access: 'public', description: 'Carriers with equipment on the site now (the owner included)' },
-      { name: 'tenant_codes', sql: 'ten.codes', type: 'string', access: 'carrier', description: 'Codes of those carriers, comma-separated' },
+      { name: 'tenants', sql: SITE_TENANTS, type: 'integer', access: 'public', description: 'Carriers with equipment on the site now (the owner included)' },
+      { name: 'tenant_codes', sql: `(SELECT string_agg(tc.code, ',' ORDER BY tc.code) FROM site_tenancies st JOIN carriers tc ON tc.id = st.carrier_id WHERE st.site_id = t.id AND st.until IS NULL)`, type: 'string', access: 'carrier', description: 'Codes of those carriers, comma-separated' },
       { name: 'tenant_capacity', sql: 't.tenant_capacity', type: 'integer', access: 'carrier', description: 'Carriers the structure can carry' },
-      { name: 'free_capacity', sql: 'greatest(t.tenant_capacity - coalesce(ten.n, 0), 0)', type: 'integer', access: 'carrier', description: 'Tenant places still free' },
+      { name: 'free_capacity', sql: `greatest(t.tenant_capacity - ${SITE_TENANTS}, 0)`, type: 'integer', access: 'carrier', description: 'Tenant places still free' },
       { name: 'address', sql: 't.address', type: 'string', access: 'carrier', description: 'Address' },
       { name: 'commissioned_on', sql: 't.commissioned_on::text', type: 'date', access: 'carrier', description: 'Commissioning date' },
       { name: 'permitted_until', sql: 't.permitted_until::text', type: 'date', access: 'owner', description: 'A permitted site not built by then expires' },

@@ -114,7 +114,7 @@ export async function queryExtent(
   // The extent needs only the layer's own table: drop the joins that add attributes.
   const table = layer.from.trim().split(/\s+/).slice(0, 2).join(' ');
   const temporal = layer.temporal ? `, min(${layer.temporal.start})::text AS t0, CASE WHEN bool_or(${layer.temporal.end} IS NULL) THEN NULL ELSE max(${layer.temporal.end})::text END AS t1` : '';
-  const usesJoins = /\b(oc|ten|cov|occ|au|p|c|s)\./.test(where);
+  const usesJoins = /\b(oc|cov|occ|au|p|c|s)\./.test(where);
   const q = compileNamed(
     `SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1${layer.temporal ? ', t0, t1' : ''}
        FROM (SELECT ST_Extent(${layer.geomSql})::geometry AS e${temporal} FROM ${usesJoins ? layer.from : table} WHERE ${where}) x`,

@@ -28,6 +28,10 @@ const BOUNDS_CTE = `bounds AS (
          ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => ${TILE_BUFFER / TILE_EXTENT}), 4326) AS env_ll
 )`;
 
+// Rows whose geometry ST_AsMVTGeom clips away (null) are skipped by
+// ST_AsMVT itself; filtering them in SQL would let the planner push the
+// filter down and compute every geometry twice.
+
 /**
  * Geometry for ST_AsMVTGeom: points are only projected; lines and polygons are
  * first clipped to the buffered tile in 4326 (cheap, and it spares projecting
@@ -65,7 +69,7 @@ SELECT coalesce((
     SELECT ${columns.join(',\n           ')}
       FROM bounds, ${from}
      WHERE ${where.join('\n       AND ')}
-  ) mvt WHERE mvt.geom IS NOT NULL), ''::bytea) AS mvt`;
+  ) mvt), ''::bytea) AS mvt`;
 }
 
 /** Zoom ranges of the basemap's source layers. */
@@ -98,7 +102,7 @@ export function basemapTileTemplate(day: string): string {
     SELECT t.id, ${poly} AS geom, t.code, t.name, t.unit_type${extra}
       FROM bounds, admin_units t ${extra ? 'LEFT JOIN admin_units p ON p.id = t.parent_id' : ''}
      WHERE :z >= ${minZoom} AND t.level ${level} AND t.boundary && bounds.env_ll AND ${valid}
-  ) m WHERE m.geom IS NOT NULL), ''::bytea)`;
+  ) m), ''::bytea)`;
   // A label point per unit, placed inside it, carried only by the tile that holds it.
   const labelPoint = 'ST_AsMVTGeom(ST_Transform(l.pos, 3857), bounds.env, 4096, 0, true)';
   return `WITH ${BOUNDS_CTE}
@@ -110,7 +114,7 @@ SELECT ${unit('province', "= 'province'", BASEMAP_LAYERS.province.minZoom)}
     SELECT t.id, ${poly} AS geom, t.code, t.name, c.code AS commune_code, t.households, t.population
       FROM bounds, villages t JOIN admin_units c ON c.id = t.commune_id
      WHERE :z >= ${BASEMAP_LAYERS.villages.minZoom} AND t.boundary && bounds.env_ll
-  ) m WHERE m.geom IS NOT NULL), ''::bytea)
+  ) m), ''::bytea)
  || coalesce((
   SELECT ST_AsMVT(m, 'labels', ${TILE_EXTENT}, 'geom', 'id') FROM (
     SELECT l.id, ${labelPoint} AS geom, l.name, l.level, l.code
@@ -125,7 +129,7 @@ SELECT ${unit('province', "= 'province'", BASEMAP_LAYERS.province.minZoom)}
          WHERE :z >= 12 AND t.boundary && bounds.env_ll
       ) l
      WHERE l.pos && bounds.env_ll AND ST_Intersects(l.pos, ST_Transform(bounds.env, 4326))
-  ) m WHERE m.geom IS NOT NULL), ''::bytea) AS mvt`;
+  ) m), ''::bytea) AS mvt`;
 }
 
 /** Runs a tile template as a named prepared statement (prepared once per connection). */

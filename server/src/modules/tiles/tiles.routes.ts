@@ -56,6 +56,7 @@ export function sendTile(request: FastifyRequest, reply: FastifyReply, tile: Til
 export default async function tilesRoutes(app: FastifyInstance, options: { service: TileService }) {
   const { service } = options;
   const r = app.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onClose', () => service.close());
 
   r.get('/tiles/:source/:z/:x/:y.mvt', { schema: { params: TileParams, querystring: TileQuery, tags: ['tiles'], summary: 'Mapbox vector tile of a layer or the basemap' }, compress: false }, async (request, reply) => {
     const { source, z: zoom, x, y } = request.params;

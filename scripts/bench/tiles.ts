@@ -1,0 +1,279 @@
+// Vector-tile benchmark, all on loopback, in one run:
+//   (1) the floor: pgbench -M prepared running the server's exact tile SQL
+//       over a fixed tile list, at 1 and 8 connections;
+//   (2) the server on the same list at the same concurrency, cache off
+//       (every request runs the SQL and gzips) and cache warm;
+//   (3) a route answering the same bytes from memory: the HTTP ceiling.
+// Every HTTP response is inflated and decoded and its feature count compared
+// with the count the tile SQL gives, so both paths did the same work.
+//
+//   npm run bench:tiles [-- --seconds 10 --connections 1,8]
+//
+// DATABASE_URL names a loaded database (npm run data:load); without it the
+// project's local database is used as `npm start` does.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import pg from 'pg';
+import { bringUpDatabase } from '../lib/database';
+import { compileNamed } from '../../server/src/modules/layers/catalogue';
+import { createTileService, TILE_SESSION_OPTIONS } from '../../server/src/modules/tiles/tiles.service';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Tile {
+  layer: string;
+  z: number;
+  x: number;
+  y: number;
+  kind: 'dense' | 'overview' | 'empty';
+  /** Features the tile SQL returns (all source layers). */
+  features: number;
+}
+
+interface Result {
+  name: string;
+  connections: number;
+  requests: number;
+  tilesPerSecond: number;
+  p50: number;
+  p99: number;
+  denseP99?: number;
+  errors: number;
+}
+
+function parseArgs(argv: string[]) {
+  const out = { seconds: 10, connections: [1, 8] };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--seconds') out.seconds = Number(argv[++i]);
+    else if (argv[i] === '--connections') out.connections = (argv[++i] ?? '').split(',').map(Number);
+    else throw new Error(`unknown option ${argv[i]} (expected --seconds <n>, --connections 1,8)`);
+  }
+  return out;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function countFeatures(mvt: Buffer): number {
+  const tile = new VectorTile(new PbfReader(mvt));
+  return Object.values(tile.layers).reduce((n, layer) => n + layer.length, 0);
+}
+
+/** The densest tiles of a layer at a zoom, by points (sites) or point-on-surface (villages). */
+async function densest(pool: pg.Pool, layer: 'sites' | 'villages', z: number, take: number): Promise<{ x: number; y: number }[]> {
+  const point = layer === 'sites' ? 'geom' : 'ST_PointOnSurface(boundary)';
+  const where = layer === 'sites' ? "WHERE is_public AND status <> 'decommissioned'" : '';
+  const r = await pool.query<{ x: number; y: number }>(
+    `SELECT x, y FROM (
+       SELECT floor((ST_X(p) + 180) / 360 * 2 ^ $1)::int AS x,
+              floor((1 - ln(tan(radians(ST_Y(p))) + 1 / cos(radians(ST_Y(p)))) / pi()) / 2 * 2 ^ $1)::int AS y
+         FROM (SELECT ${point} AS p FROM ${layer} ${where}) s) t
+      GROUP BY x, y ORDER BY count(*) DESC LIMIT $2`,
+    [z, take],
+  );
+  return r.rows;
+}
+
+async function tileList(pool: pg.Pool, templates: (layer: string) => string): Promise<Tile[]> {
+  const tiles: Omit<Tile, 'features'>[] = [];
+  for (const z of [12, 13, 14]) {
+    for (const t of await densest(pool, 'sites', z, 1)) tiles.push({ layer: 'sites', z, ...t, kind: 'dense' });
+    for (const t of await densest(pool, 'villages', z, 1)) tiles.push({ layer: 'villages', z, ...t, kind: 'dense' });
+  }
+  const c = (await pool.query<{ x: number; y: number }>(`SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT ST_Centroid(ST_Extent(boundary)::geometry) AS c FROM villages) s`)).rows[0]!;
+  const at = (z: number) => {
+    const n = 2 ** z;
+    const r = (c.y * Math.PI) / 180;
+    return { x: Math.floor(((c.x + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
+  };
+  tiles.push({ layer: 'sites', z: 7, ...at(7), kind: 'overview' });
+  tiles.push({ layer: 'sites', z: 8, ...at(8), kind: 'overview' });
+  tiles.push({ layer: 'villages', z: 8, ...at(8), kind: 'overview' });
+  tiles.push({ layer: 'basemap', z: 8, ...at(8), kind: 'overview' });
+  tiles.push({ layer: 'sites', z: 14, x: 8192, y: 8192, kind: 'empty' });
+  const out: Tile[] = [];
+  for (const t of tiles) {
+    const q = compileNamed(templates(t.layer), { z: t.z, x: t.x, y: t.y });
+    const mvt = (await pool.query<{ mvt: Buffer }>(q.text, q.values)).rows[0]!.mvt;
+    out.push({ ...t, features: mvt.length === 0 ? 0 : countFeatures(mvt) });
+  }
+  return out;
+}
+
+function runPgbench(url: string, tiles: Tile[], templates: (layer: string) => string, connections: number, seconds: number): Result {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-tiles-'));
+  try {
+    const files = tiles.map((t, i) => {
+      const file = join(dir, `tile${i}.sql`);
+      writeFileSync(file, `\\set z ${t.z}\n\\set x ${t.x}\n\\set y ${t.y}\n${templates(t.layer)};\n`);
+      return file;
+    });
+    const u = new URL(url);
+    const args = ['-n', '-M', 'prepared', '-c', String(connections), '-j', String(connections), '-T', String(seconds), '-l', '--log-prefix', join(dir, 'log'),
+      '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), ...files.flatMap((f) => ['-f', f]), u.pathname.slice(1)];
+    const res = spawnSync('pgbench', args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGOPTIONS: TILE_SESSION_OPTIONS }, encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`pgbench failed: ${res.stderr || res.error?.message}`);
+    const latencies: number[] = [];
+    const dense: number[] = [];
+    for (const name of readdirSync(dir).filter((n) => n.startsWith('log'))) {
+      for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
+        const f = line.split(' ');
+        if (f.length < 4) continue;
+        const ms = Number(f[2]) / 1000;
+        latencies.push(ms);
+        if (tiles[Number(f[3])]?.kind === 'dense') dense.push(ms);
+      }
+    }
+    const tps = Number(/tps = ([\d.]+)/.exec(res.stdout)?.[1] ?? NaN);
+    latencies.sort((a, b) => a - b);
+    dense.sort((a, b) => a - b);
+    const failed = Number(/number of failed transactions: (\d+)/.exec(res.stdout)?.[1] ?? 0);
+    return { name: 'pgbench (SQL floor)', connections, requests: latencies.length, tilesPerSecond: tps, p50: percentile(latencies, 50), p99: percentile(latencies, 99), denseP99: percentile(dense, 99), errors: failed };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function fetchTile(agent: http.Agent, port: number, path: string): Promise<{ status: number; body: Buffer; encoding: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), encoding: res.headers['content-encoding'] }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function runHttp(name: string, port: number, prefix: string, tiles: Tile[], connections: number, seconds: number): Promise<Result> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  const dense: number[] = [];
+  let errors = 0;
+  const check = (tile: Tile, res: { status: number; body: Buffer; encoding: string | undefined }) => {
+    if (tile.features === 0) return res.status === 204;
+    if (res.status !== 200) return false;
+    const mvt = res.encoding === 'gzip' ? gunzipSync(res.body) : res.body;
+    return countFeatures(mvt) === tile.features;
+  };
+  // One pass first: opens the sockets, prepares statements, fills caches.
+  for (const tile of tiles) {
+    const res = await fetchTile(agent, port, `${prefix}/${tile.layer}/${tile.z}/${tile.x}/${tile.y}.mvt`);
+    if (!check(tile, res)) throw new Error(`${name}: ${tile.layer}/${tile.z}/${tile.x}/${tile.y} answered ${res.status} with a different feature count than the SQL`);
+  }
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async (_, w) => {
+      for (let i = w * 7; performance.now() < deadline; i++) {
+        const tile = tiles[i % tiles.length]!;
+        const t0 = performance.now();
+        const res = await fetchTile(agent, port, `${prefix}/${tile.layer}/${tile.z}/${tile.x}/${tile.y}.mvt`);
+        const ms = performance.now() - t0;
+        latencies.push(ms);
+        if (tile.kind === 'dense') dense.push(ms);
+        if (!check(tile, res)) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  dense.sort((a, b) => a - b);
+  return { name, connections, requests: latencies.length, tilesPerSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), denseP99: percentile(dense, 99), errors };
+}
+
+async function startServer(url: string, cacheBytes: number): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/tiles-server.ts')], {
+    env: { ...process.env, DATABASE_URL: url, TILE_CACHE_BYTES: String(cacheBytes), NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /\{"port":(\d+)\}/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        child.removeAllListeners('exit');
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const url = await bringUpDatabase({ database: 'registry', url: process.env.DATABASE_URL, projectRoot: root });
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const service = createTileService({ pool, cacheBytes: 0 });
+  const templates = (layer: string) => service.tileTemplate(layer);
+  const counts = (await pool.query<{ v: number; s: number }>('SELECT (SELECT count(*) FROM villages)::int AS v, (SELECT count(*) FROM sites)::int AS s')).rows[0]!;
+  if (counts.v === 0) throw new Error('The database has no villages: load a dataset first (npm run data:load)');
+  const tiles = await tileList(pool, templates);
+  await pool.end();
+
+  console.log(`Dataset: ${counts.v} villages, ${counts.s} sites. ${cpus().length} CPUs (client, server and PostgreSQL share them). ${args.seconds} s per run.`);
+  console.log('Tiles:');
+  for (const t of tiles) console.log(`  ${t.kind.padEnd(8)} ${t.layer}/${t.z}/${t.x}/${t.y}  ${t.features} features`);
+
+  const results: Result[] = [];
+  for (const c of args.connections) results.push(runPgbench(url, tiles, templates, c, args.seconds));
+  const cold = await startServer(url, 0);
+  try {
+    for (const c of args.connections) results.push(await runHttp('server, cache off', cold.port, '/tiles', tiles, c, args.seconds));
+  } finally {
+    await cold.stop();
+  }
+  const warm = await startServer(url, 256 * 1024 * 1024);
+  try {
+    for (const c of args.connections) results.push(await runHttp('server, cache warm', warm.port, '/tiles', tiles, c, args.seconds));
+    for (const c of args.connections) results.push(await runHttp('in-memory ceiling', warm.port, '/bench/ceiling', tiles, c, args.seconds));
+  } finally {
+    await warm.stop();
+  }
+
+  console.log('\n| run | conns | requests | tiles/s | p50 ms | p99 ms | dense p99 ms | wrong answers |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of results) console.log(`| ${r.name} | ${r.connections} | ${r.requests} | ${fmt(r.tilesPerSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.denseP99 ?? NaN, 2)} | ${r.errors} |`);
+  const find = (name: string, c: number) => results.find((r) => r.name === name && r.connections === c)!;
+  console.log('\n| ratio | conns | value | target | |');
+  console.log('|---|---|---|---|---|');
+  let failed = false;
+  for (const c of args.connections) {
+    const a = find('server, cache off', c).tilesPerSecond / find('pgbench (SQL floor)', c).tilesPerSecond;
+    const b = find('server, cache warm', c).tilesPerSecond / find('in-memory ceiling', c).tilesPerSecond;
+    const p99 = find('server, cache off', c).denseP99 ?? NaN;
+    console.log(`| server cold ÷ pgbench | ${c} | ${fmt(a, 2)} | ≥ 0.85 | ${a >= 0.85 ? 'met' : 'MISSED'} |`);
+    console.log(`| server warm ÷ ceiling | ${c} | ${fmt(b, 2)} | ≥ 0.80 | ${b >= 0.8 ? 'met' : 'MISSED'} |`);
+    console.log(`| dense-tile p99, cold (ms) | ${c} | ${fmt(p99, 1)} | < 50 (national-scale dataset) | ${p99 < 50 ? 'met' : 'MISSED'} |`);
+    failed ||= results.some((r) => r.errors > 0);
+  }
+  if (failed) {
+    console.error('Some responses did not decode to the expected feature count.');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
