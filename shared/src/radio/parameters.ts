@@ -2,7 +2,9 @@
 // the pure lookups over them. Values live in the database; the defaults below
 // mirror the seed migration (coverage_defaults) and serve tests and what-if
 // previews when a key is missing.
-import type { Technology } from '../enums';
+import type { AreaClass, Technology } from '../enums';
+import { HATA_ENVIRONMENTS, type HataEnvironment } from './path-loss';
+import { DEFAULT_ENVIRONMENTS, type Tr38901Scenario } from './range';
 
 export const PARAMETER_KEYS = {
   handsetHeightM: 'handset_height_m',
@@ -29,6 +31,12 @@ export const DEFAULT_PARAMETERS: Readonly<Record<string, number>> = {
   [PARAMETER_KEYS.suggestionNewMastHeightM]: 30,
   [PARAMETER_KEYS.suggestionGridSpacingM]: 1000,
   [PARAMETER_KEYS.suggestionMaxPicks]: 10,
+  'hata.environment.urban': 2,
+  'hata.environment.suburban': 1,
+  'hata.environment.rural': 1,
+  'tr38901.scenario.urban': 1,
+  'tr38901.scenario.suburban': 0,
+  'tr38901.scenario.rural': 0,
   'mapl.2G': 135,
   'mapl.3G': 130,
   'mapl.4G': 126,
@@ -68,4 +76,14 @@ export function maplDbFor(params: Readonly<Record<string, number>>, technology: 
   if (best) return { maplDb: best.maplDb, key: best.key };
   const key = `mapl.${technology}`;
   return { maplDb: parameter(params, key), key };
+}
+
+/** The configured propagation environments of an area class (see DEFAULT_ENVIRONMENTS for the reasoning). */
+export function environmentsFor(params: Readonly<Record<string, number>>, areaClass: AreaClass): { hataEnvironment: HataEnvironment; tr38901Scenario: Tr38901Scenario } {
+  const hataCode = params[`hata.environment.${areaClass}`];
+  const scenarioCode = params[`tr38901.scenario.${areaClass}`];
+  return {
+    hataEnvironment: hataCode !== undefined && HATA_ENVIRONMENTS[Math.round(hataCode)] ? HATA_ENVIRONMENTS[Math.round(hataCode)]! : DEFAULT_ENVIRONMENTS[areaClass].hata,
+    tr38901Scenario: scenarioCode === undefined ? DEFAULT_ENVIRONMENTS[areaClass].tr38901 : Math.round(scenarioCode) === 1 ? 'uma' : 'rma',
+  };
 }

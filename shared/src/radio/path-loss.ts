@@ -9,7 +9,6 @@
 //   generation systems", final report (EUR 18957, 1999), §4.4.1, eq. (4.4.3).
 // - 3GPP TR 38.901 V17.0.0 (2022-03), "Study on channel model for frequencies
 //   from 0.5 to 100 GHz", §7.4.1, Table 7.4.1-1 (RMa and UMa, LOS and NLOS).
-import type { AreaClass } from '../enums';
 
 /** Where a formula was fitted or specified; outside it the formula is not used as is. */
 export interface ValidityRange {
@@ -78,17 +77,9 @@ export function hataMobileCorrectionDb(frequencyMHz: number, handsetHeightM: num
   return (1.1 * lf - 0.7) * handsetHeightM - (1.56 * lf - 0.8);
 }
 
-/** Which of Hata's environments an area class maps to. */
+/** Hata's environments: open area, suburban area, medium-sized city, large city. */
 export type HataEnvironment = 'urban_large' | 'urban_medium' | 'suburban' | 'open';
-
-/**
- * Our area classes → Hata environments. Vietnamese provincial towns are
- * "medium-sized cities" in Hata's sense (no dense high-rise core), so
- * urban → urban_medium; suburban → suburban; rural → open (quasi-open) area.
- */
-export function hataEnvironmentFor(areaClass: AreaClass): HataEnvironment {
-  return areaClass === 'urban' ? 'urban_medium' : areaClass === 'suburban' ? 'suburban' : 'open';
-}
+export const HATA_ENVIRONMENTS: readonly HataEnvironment[] = ['open', 'suburban', 'urban_medium', 'urban_large'];
 
 /**
  * Okumura–Hata median path loss, dB (Hata 1980; COST 231 eq. 4.4.1):
@@ -119,9 +110,9 @@ export function okumuraHataLossDb(frequencyMHz: number, baseStationHeightM: numb
  * COST-231 Hata median path loss, dB (COST 231 eq. 4.4.3):
  *   L = 46.3 + 33.9·log f − 13.82·log hb − a(hm) + (44.9 − 6.55·log hb)·log d + Cm
  * Cm = 3 dB for metropolitan centres, 0 dB for medium cities and suburbs.
- * COST 231 defines no open-area form; for suburban and rural classes we apply
- * Hata's suburban and open-area corrections to the medium-city loss, the
- * usual planning-tool practice (stated, not standardised).
+ * COST 231 defines no suburban or open-area form; for those environments we
+ * apply Hata's suburban and open-area corrections to the medium-city loss,
+ * the usual planning-tool practice (stated, not standardised).
  */
 export function cost231HataLossDb(frequencyMHz: number, baseStationHeightM: number, handsetHeightM: number, distanceM: number, environment: HataEnvironment): number {
   const lf = log10(frequencyMHz);

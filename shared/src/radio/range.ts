@@ -5,7 +5,8 @@
 // Model choice (documented in the API's parameters response too):
 //   150–1500 MHz   Okumura–Hata        (Hata 1980)
 //   1500–2000 MHz  COST-231 Hata       (COST 231 final report §4.4.1)
-//   above          3GPP TR 38.901      (RMa NLOS for rural, UMa NLOS otherwise)
+//   above          3GPP TR 38.901      (RMa NLOS for rural and suburban, UMa NLOS for urban)
+// Area class → environment: see DEFAULT_ENVIRONMENTS (configurable).
 // TR 38.901 is valid from 0.5 GHz, so it is also the fallback below 2 GHz when
 // Hata's own limits are not met (antenna under 30 m, or a range under 1 km).
 //
@@ -25,13 +26,33 @@ import {
   TR38901_RMA_VALIDITY,
   TR38901_UMA_VALIDITY,
   cost231HataLossDb,
-  hataEnvironmentFor,
   okumuraHataLossDb,
   tr38901RmaNlosLossDb,
   tr38901UmaNlosLossDb,
+  type HataEnvironment,
   type RmaEnvironment,
   type ValidityRange,
 } from './path-loss';
+
+export type Tr38901Scenario = 'rma' | 'uma';
+
+/**
+ * Default environment of each area class, chosen so that the two model
+ * families agree at their 2 GHz seam (hb 30 m, hm 1.5 m, 0.5–4 km):
+ * COST-231 suburban is within 1–4 dB of TR 38.901 RMa NLOS and COST-231
+ * medium city within 2.5 dB of UMa NLOS, whereas Hata's open-area correction
+ * is 20–24 dB more optimistic than RMa NLOS. Okumura's own definitions agree:
+ * "open area" is cleared farmland around the mobile, "suburban" a village
+ * scattered with trees and houses — and the locations counted here are
+ * households, inside villages. Planners can change the mapping (parameters
+ * hata.environment.<class>: 0 open, 1 suburban, 2 medium city, 3 large city;
+ * tr38901.scenario.<class>: 0 RMa, 1 UMa).
+ */
+export const DEFAULT_ENVIRONMENTS: Record<AreaClass, { hata: HataEnvironment; tr38901: Tr38901Scenario }> = {
+  urban: { hata: 'urban_medium', tr38901: 'uma' },
+  suburban: { hata: 'suburban', tr38901: 'rma' },
+  rural: { hata: 'suburban', tr38901: 'rma' },
+};
 
 export type PropagationModelId = 'okumura-hata' | 'cost231-hata' | 'tr38901-rma-nlos' | 'tr38901-uma-nlos';
 export type RangeStatus = 'valid' | 'capped' | 'extrapolated';
@@ -43,6 +64,10 @@ export interface RangeInput {
   areaClass: AreaClass;
   maplDb: number;
   rmaEnvironment?: RmaEnvironment;
+  /** Overrides DEFAULT_ENVIRONMENTS[areaClass].hata. */
+  hataEnvironment?: HataEnvironment;
+  /** Overrides DEFAULT_ENVIRONMENTS[areaClass].tr38901. */
+  tr38901Scenario?: Tr38901Scenario;
 }
 
 export interface RangeResult {
@@ -69,10 +94,11 @@ function clamp(value: number, [lo, hi]: readonly [number, number]): number {
 }
 
 /** The models that may serve a frequency and area class, in order of preference. */
-export function candidateModels(input: Pick<RangeInput, 'frequencyMHz' | 'areaClass' | 'rmaEnvironment'>): Candidate[] {
+export function candidateModels(input: Pick<RangeInput, 'frequencyMHz' | 'areaClass' | 'rmaEnvironment' | 'hataEnvironment' | 'tr38901Scenario'>): Candidate[] {
   const f = input.frequencyMHz;
   const fGHz = f / 1000;
-  const hataEnv = hataEnvironmentFor(input.areaClass);
+  const hataEnv = input.hataEnvironment ?? DEFAULT_ENVIRONMENTS[input.areaClass].hata;
+  const scenario = input.tr38901Scenario ?? DEFAULT_ENVIRONMENTS[input.areaClass].tr38901;
   const rmaEnv = input.rmaEnvironment ?? RMA_DEFAULT_ENVIRONMENT;
   const out: Candidate[] = [];
   if (within(f, OKUMURA_HATA_VALIDITY.frequencyMHz)) {
@@ -80,11 +106,10 @@ export function candidateModels(input: Pick<RangeInput, 'frequencyMHz' | 'areaCl
   } else if (within(f, COST231_HATA_VALIDITY.frequencyMHz)) {
     out.push({ model: 'cost231-hata', validity: COST231_HATA_VALIDITY, environment: hataEnv, lossDb: (d, hb, hm) => cost231HataLossDb(f, hb, hm, d, hataEnv) });
   }
-  const rural = input.areaClass === 'rural';
-  if (rural && within(f, TR38901_RMA_VALIDITY.frequencyMHz)) {
-    out.push({ model: 'tr38901-rma-nlos', validity: TR38901_RMA_VALIDITY, environment: 'rural', lossDb: (d, hb, hm) => tr38901RmaNlosLossDb(fGHz, hb, hm, d, rmaEnv) });
+  if (scenario === 'rma' && within(f, TR38901_RMA_VALIDITY.frequencyMHz)) {
+    out.push({ model: 'tr38901-rma-nlos', validity: TR38901_RMA_VALIDITY, environment: input.areaClass, lossDb: (d, hb, hm) => tr38901RmaNlosLossDb(fGHz, hb, hm, d, rmaEnv) });
   } else if (within(f, TR38901_UMA_VALIDITY.frequencyMHz)) {
-    // Urban and suburban use UMa; rural above RMa's 30 GHz limit falls back to UMa.
+    // UMa, also for an RMa class above RMa's 30 GHz limit.
     out.push({ model: 'tr38901-uma-nlos', validity: TR38901_UMA_VALIDITY, environment: input.areaClass, lossDb: (d, hb, hm) => tr38901UmaNlosLossDb(fGHz, hb, hm, d) });
   }
   return out;

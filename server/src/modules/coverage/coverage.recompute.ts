@@ -13,8 +13,9 @@
 // footprint only (see swapContributors in coverage.queries.ts).
 import type pg from 'pg';
 import type { Technology } from '@registry/shared/enums';
-import { PARAMETER_KEYS, maplDbFor, parameter } from '@registry/shared/radio/parameters';
-import { solveRange } from '@registry/shared/radio/range';
+import type { AreaClass } from '@registry/shared/enums';
+import { PARAMETER_KEYS, environmentsFor, maplDbFor, parameter } from '@registry/shared/radio/parameters';
+import { solveRange, type RangeInput, type RangeResult } from '@registry/shared/radio/range';
 import { footprintRingMeters, ringToWkt } from '@registry/shared/radio/wedge';
 import {
   CREATE_STAGE_SQL,
@@ -56,20 +57,24 @@ export function dropDiscWkt(params: Record<string, number>): string {
   return ringToWkt(footprintRingMeters(parameter(params, PARAMETER_KEYS.dropDistanceM), 0, 360, parameter(params, PARAMETER_KEYS.arcStepDeg)));
 }
 
-/** Range and footprint ring of one sector from its radio inputs (pure). */
-export function deriveFootprint(row: Omit<SectorRadioRow, 'id' | 'rangeM' | 'footprintModel'>, params: Record<string, number>): { rangeM: number; model: string; ringWkt: string | null; maplDb: number } {
-  const maplDb = row.maplDb ?? maplDbFor(params, row.technology as Technology, row.bandMhz).maplDb;
-  const range = solveRange({
-    frequencyMHz: row.bandMhz,
-    antennaHeightM: row.antennaHeightM,
+/** The range of an antenna under the configured model (handset height, environments, RMa street and building). */
+export function rangeWith(params: Record<string, number>, input: { frequencyMHz: number; antennaHeightM: number; areaClass: AreaClass; maplDb: number }): RangeResult {
+  const full: RangeInput = {
+    ...input,
     handsetHeightM: parameter(params, PARAMETER_KEYS.handsetHeightM),
-    areaClass: row.areaClass,
-    maplDb,
     rmaEnvironment: {
       streetWidthM: parameter(params, PARAMETER_KEYS.rmaStreetWidthM),
       buildingHeightM: parameter(params, PARAMETER_KEYS.rmaBuildingHeightM),
     },
-  });
+    ...environmentsFor(params, input.areaClass),
+  };
+  return solveRange(full);
+}
+
+/** Range and footprint ring of one sector from its radio inputs (pure). */
+export function deriveFootprint(row: Omit<SectorRadioRow, 'id' | 'rangeM' | 'footprintModel'>, params: Record<string, number>): { rangeM: number; model: string; ringWkt: string | null; maplDb: number } {
+  const maplDb = row.maplDb ?? maplDbFor(params, row.technology as Technology, row.bandMhz).maplDb;
+  const range = rangeWith(params, { frequencyMHz: row.bandMhz, antennaHeightM: row.antennaHeightM, areaClass: row.areaClass, maplDb });
   const rangeM = Math.round(range.rangeM * 100) / 100;
   const ringWkt = rangeM > 0 ? ringToWkt(footprintRingMeters(rangeM, row.azimuthDeg, row.beamwidthDeg, parameter(params, PARAMETER_KEYS.arcStepDeg))) : null;
   return { rangeM, model: range.label, ringWkt, maplDb };

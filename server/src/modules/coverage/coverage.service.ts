@@ -27,10 +27,9 @@
 // `whatIf(db, input)` is pure with respect to the database: it reads and
 // writes nothing; the permit desk may call it with any handle.
 import type pg from 'pg';
-import type { Technology } from '@registry/shared/enums';
+import type { AreaClass, Technology } from '@registry/shared/enums';
 import type { AnyGeometry } from '@registry/shared/geo/geometry';
 import { DEFAULT_PARAMETERS, PARAMETER_KEYS, maplDbFor, parameter } from '@registry/shared/radio/parameters';
-import { solveRange } from '@registry/shared/radio/range';
 import { footprintRingMeters, ringToWkt } from '@registry/shared/radio/wedge';
 import type {
   CoverageSummary,
@@ -76,7 +75,7 @@ import {
   updateParameterValue,
   type Runner,
 } from './coverage.queries';
-import { loadModelContext, recomputeFullCoverage, recomputeSources, type FullRecomputeOptions, type IncrementalResult } from './coverage.recompute';
+import { loadModelContext, rangeWith, recomputeFullCoverage, recomputeSources, type FullRecomputeOptions, type IncrementalResult } from './coverage.recompute';
 
 /** What a write tells the engine; see the contract above. */
 export interface CoverageChange {
@@ -106,9 +105,10 @@ export async function recomputeAfterChange(tx: DbOrTx, change: CoverageChange, t
 
 export const MODEL_METHOD =
   'Range = distance where median path loss reaches the MAPL (per technology and band, or the sector\'s own): ' +
-  'Okumura–Hata 150–1500 MHz (Hata 1980) and COST-231 Hata 1500–2000 MHz (COST 231 final report §4.4.1) with the village\'s ' +
-  'area class (urban → medium city, suburban, rural → open area), valid for hb 30–200 m, hm 1–10 m, 1–20 km; ' +
-  '3GPP TR 38.901 Table 7.4.1-1 RMa NLOS (rural, 0.5–30 GHz) or UMa NLOS (0.5–100 GHz) above 2 GHz and wherever Hata\'s limits ' +
+  'Okumura–Hata 150–1500 MHz (Hata 1980) and COST-231 Hata 1500–2000 MHz (COST 231 final report §4.4.1) with the correction of the ' +
+  'site village\'s area class (parameters hata.environment.*; default urban → medium city, suburban and rural → suburban, which ' +
+  'matches TR 38.901 at 2 GHz within 4 dB), valid for hb 30–200 m, hm 1–10 m, 1–20 km; 3GPP TR 38.901 Table 7.4.1-1 RMa NLOS ' +
+  '(0.5–30 GHz) or UMa NLOS (0.5–100 GHz) per tr38901.scenario.* above 2 GHz and wherever Hata\'s limits ' +
   'are not met (10–150 m, 10 m–5 km). Ranges beyond a model\'s distance limit are capped (":capped"); with no valid model the first ' +
   'is used with heights clamped (":extrapolated"). Footprint: a wedge across the beamwidth (omni: a disc), built in the metric CRS ' +
   '(UTM zone of the data) and stored in EPSG:4326. A location is covered by a technology when a footprint contains it (5G counts as ' +
@@ -303,14 +303,7 @@ export async function whatIf(runner: Runner | DbOrTx, input: WhatIfInput): Promi
     const antennaHeightM = ('antennaHeightM' in s && s.antennaHeightM) || input.heightM;
     const beamwidthDeg = s.beamwidthDeg ?? parameter(params, PARAMETER_KEYS.beamwidthDeg);
     const maplDb = ('maplDb' in s && s.maplDb) || maplDbFor(params, technology as Technology, bandMhz).maplDb;
-    const range = solveRange({
-      frequencyMHz: bandMhz,
-      antennaHeightM,
-      handsetHeightM: parameter(params, PARAMETER_KEYS.handsetHeightM),
-      areaClass: (areaClass ?? 'rural') as 'urban' | 'suburban' | 'rural',
-      maplDb,
-      rmaEnvironment: { streetWidthM: parameter(params, PARAMETER_KEYS.rmaStreetWidthM), buildingHeightM: parameter(params, PARAMETER_KEYS.rmaBuildingHeightM) },
-    });
+    const range = rangeWith(params, { frequencyMHz: bandMhz, antennaHeightM, areaClass: (areaClass ?? 'rural') as AreaClass, maplDb });
     const ring = range.rangeM > 0 ? ringToWkt(footprintRingMeters(range.rangeM, s.azimuthDeg, beamwidthDeg, parameter(params, PARAMETER_KEYS.arcStepDeg))) : null;
     return { technology, bandMhz, azimuthDeg: s.azimuthDeg, beamwidthDeg, antennaHeightM, maplDb, rangeM: Math.round(range.rangeM * 100) / 100, model: range.label, ring };
   });
@@ -437,14 +430,7 @@ export async function suggestions(runner: Runner, input: SuggestionsInput): Prom
 
   const maplDb = maplDbFor(params, input.technology, input.bandMhz).maplDb;
   const rangeFor = (heightM: number, areaClass: string) =>
-    solveRange({
-      frequencyMHz: input.bandMhz,
-      antennaHeightM: Math.min(heightM, 300),
-      handsetHeightM: parameter(params, PARAMETER_KEYS.handsetHeightM),
-      areaClass: areaClass as 'urban' | 'suburban' | 'rural',
-      maplDb,
-      rmaEnvironment: { streetWidthM: parameter(params, PARAMETER_KEYS.rmaStreetWidthM), buildingHeightM: parameter(params, PARAMETER_KEYS.rmaBuildingHeightM) },
-    });
+    rangeWith(params, { frequencyMHz: input.bandMhz, antennaHeightM: Math.min(heightM, 300), areaClass: areaClass as AreaClass, maplDb });
   const candidates: Candidate[] = [
     ...sharing.map((s, i) => {
       const r = rangeFor(s.heightM, areaClasses[i] ?? 'rural');

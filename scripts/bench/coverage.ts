@@ -1,0 +1,174 @@
+// Coverage benchmark, on the default dataset and on the national-scale
+// synthetic one, each in its own database:
+//
+//   npm run bench:coverage
+//
+//   BENCH_PROVINCE_URL  default: DATABASE_URL, else postgres://registry:registry@127.0.0.1:5432/registry
+//                       (npm run data:load)
+//   BENCH_NATIONAL_URL  default: postgres://registry:registry@127.0.0.1:5432/registry_national
+//                       (npm run data:synthetic -- --scale 30, into that database)
+//   BENCH_EDITS         random site edits to time (default 100)
+//
+// Measures, with the targets printed beside the figures:
+//   - full recompute (committed: it recomputes the same results);
+//   - the floor: PostGIS alone counting points in footprints over the same
+//     data (every location × every stored footprint/drop disc, grouped by
+//     village and technology), fastest of two runs; ratio full / floor;
+//   - incremental recompute after one random site edit (moved up to 300 m),
+//     median and p95 over BENCH_EDITS edits, each rolled back;
+//   - what-if latency for a three-sector 4G candidate at random villages.
+import pg from 'pg';
+import { fileURLToPath } from 'node:url';
+import { pgRunner } from '../../server/src/modules/coverage/coverage.queries';
+import { recomputeFullCoverage, recomputeSources } from '../../server/src/modules/coverage/coverage.recompute';
+import { whatIf } from '../../server/src/modules/coverage/coverage.service';
+
+interface Targets {
+  fullS: number;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+
+/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function line(label: string, value: string, target: string, ok: boolean | null) {
+  const mark = ok === null ? ' ' : ok ? '✓' : '✗';
+  console.log(`  ${mark} ${label.padEnd(44)} ${value.padStart(12)}   target ${target}`);
+}
+
+async function bench(name: string, url: string, targets: Targets, edits: number) {
+  console.log(`\n▶ ${name}: ${url.replace(/:[^:@/]*@/, ':***@')}`);
+  const pool = new pg.Pool({ connectionString: url, max: 3, application_name: 'registry-bench-coverage' });
+  try {
+    try {
+      await pool.query('SELECT 1');
+    } catch (error) {
+      console.log(`  database missing or unreachable (${(error as Error).message}): skipped`);
+      return;
+    }
+    const size = await pool.query<{ villages: number; locations: number; sites: number; sectors: number; aps: number }>(
+      `SELECT (SELECT count(*) FROM villages)::int AS villages, (SELECT count(*) FROM locations)::int AS locations,
+              (SELECT count(*) FROM sites)::int AS sites, (SELECT count(*) FROM sectors)::int AS sectors, (SELECT count(*) FROM access_points)::int AS aps`,
+    ).catch(() => null);
+    const s = size?.rows[0];
+    if (!s || s.villages === 0) {
+      console.log('  no dataset in this database (no villages, or not migrated): skipped');
+      return;
+    }
+    console.log(`  ${s.villages.toLocaleString('en-US')} villages, ${s.locations.toLocaleString('en-US')} locations, ${s.sites.toLocaleString('en-US')} sites, ${s.sectors.toLocaleString('en-US')} sectors, ${s.aps.toLocaleString('en-US')} access points`);
+
+    // Full recompute, then the floor over the same stored footprints.
+    let t = performance.now();
+    await recomputeFullCoverage(pool);
+    const fullS = (performance.now() - t) / 1000;
+    const stats = await pool.query<{ pairs: number; contributors: number }>(
+      `SELECT (SELECT count(*) FROM coverage_contributors)::int AS contributors, 0 AS pairs`,
+    );
+    const floorRuns: number[] = [];
+    let pairs = 0;
+    for (let i = 0; i < 2; i++) {
+      t = performance.now();
+      const r = await pool.query<{ n: number }>(
+        `SELECT coalesce(sum(n), 0)::bigint AS n FROM (
+           SELECT l.village_id, c.technology, count(*) AS n
+             FROM coverage_contributors c JOIN locations l ON ST_Intersects(c.reach, l.geom)
+            GROUP BY l.village_id, c.technology) x`,
+      );
+      floorRuns.push((performance.now() - t) / 1000);
+      pairs = Number(r.rows[0]?.n ?? 0);
+    }
+    const floorS = Math.min(...floorRuns);
+    line('full recompute', `${fullS.toFixed(2)} s`, `< ${targets.fullS} s`, fullS < targets.fullS);
+    line(`floor: point-in-footprint count (${pairs.toLocaleString('en-US')} pairs, ${stats.rows[0]!.contributors.toLocaleString('en-US')} footprints)`, `${floorS.toFixed(2)} s`, '—', null);
+    line('ratio full / floor', (fullS / floorS).toFixed(2), '≤ 1.5', fullS / floorS <= 1.5);
+
+    // Incremental: random site moves, each in a transaction rolled back.
+    const sites = await pool.query<{ id: number }>(`SELECT id FROM sites WHERE status = 'active' AND EXISTS (SELECT 1 FROM sectors WHERE site_id = sites.id) ORDER BY id`);
+    const random = rng(20261125);
+    const editMs: number[] = [];
+    const villagesTouched: number[] = [];
+    const client = await pool.connect();
+    try {
+      for (let i = 0; i < edits && sites.rows.length; i++) {
+        const id = sites.rows[Math.floor(random() * sites.rows.length)]!.id;
+        const distanceM = 300 * random();
+        const bearing = 2 * Math.PI * random();
+        await client.query('BEGIN');
+        try {
+          await client.query(
+            `UPDATE sites SET geom = ST_SetSRID(ST_Project(geom::geography, $2, $3)::geometry, 4326), version = version + 1 WHERE id = $1`,
+            [id, distanceM, bearing],
+          );
+          t = performance.now();
+          const result = await recomputeSources(pgRunner(client), { siteIds: [id] });
+          editMs.push(performance.now() - t);
+          villagesTouched.push(result.villageIds.length);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      }
+    } finally {
+      client.release();
+    }
+    if (editMs.length) {
+      const med = quantile(editMs, 0.5);
+      const p95 = quantile(editMs, 0.95);
+      line(`one site edit, median (${editMs.length} edits)`, `${med.toFixed(1)} ms`, '< 50 ms', med < 50);
+      line('one site edit, p95', `${p95.toFixed(1)} ms`, '< 200 ms', p95 < 200);
+      line('villages recomputed per edit, median', String(quantile(villagesTouched, 0.5)), '—', null);
+    }
+
+    // What-if: a 3-sector 4G 1800 MHz candidate at 30 m at random villages.
+    const points = await pool.query<{ lon: number; lat: number }>(
+      `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(boundary) AS p FROM villages ORDER BY md5(id::text) LIMIT 30) x`,
+    );
+    const whatIfMs: number[] = [];
+    const runner = pgRunner(pool);
+    for (const p of points.rows) {
+      t = performance.now();
+      await whatIf(runner, {
+        geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+        heightM: 30,
+        technology: '4G',
+        bandMhz: 1800,
+        sectors: [{ azimuthDeg: 0, beamwidthDeg: 120 }, { azimuthDeg: 120, beamwidthDeg: 120 }, { azimuthDeg: 240, beamwidthDeg: 120 }],
+      });
+      whatIfMs.push(performance.now() - t);
+    }
+    if (whatIfMs.length) {
+      line(`what-if, median (${whatIfMs.length} candidates)`, `${quantile(whatIfMs, 0.5).toFixed(1)} ms`, '< 300 ms', quantile(whatIfMs, 0.5) < 300);
+      line('what-if, p95', `${quantile(whatIfMs, 0.95).toFixed(1)} ms`, '< 300 ms', quantile(whatIfMs, 0.95) < 300);
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+async function main() {
+  const edits = Number(process.env.BENCH_EDITS ?? 100);
+  console.log(`Coverage benchmark (${new Date().toISOString()}), targets for a 2-core machine`);
+  const province = process.env.BENCH_PROVINCE_URL ?? process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
+  const national = process.env.BENCH_NATIONAL_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry_national';
+  await bench('default dataset (province)', province, { fullS: 10 }, edits);
+  await bench('national-scale synthetic dataset', national, { fullS: 300 }, edits);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
+}
