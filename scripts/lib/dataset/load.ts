@@ -131,7 +131,7 @@ export async function loadDataset(url: string, options: LoadOptions = {}): Promi
         methods: {
           villages: `voronoi-v1 seed=${seed}: ST_GeneratePoints(commune, n, seed) → ST_VoronoiPolygons → ST_Intersection with the commune; n = population ÷ ${province.config.villages.personsPerVillage} clamped to ${province.config.villages.min}–${province.config.villages.max}`,
           locations: `households-clustered-v1 seed=${seed}: households = population ÷ ${householdSize} per commune, split over villages and settlement clusters, Gaussian around cluster centres, kept inside the village`,
-          sites: `sites-greedy-density-v1 seed=${seed}: per carrier, greedy cover of settlement clusters by household count with rough ranges (urban 0.5 km, suburban 1.0 km, rural 1.6 km); some small upland hamlets left unserved; sharing by chance near existing structures`,
+          sites: `sites-greedy-density-v1 seed=${seed}: per carrier, greedy cover of settlement clusters by household count with rough ranges (urban 0.5 km, suburban 1.0 km, rural 1.45 km); some small upland hamlets left unserved; sharing by chance near existing structures`,
           fibre: `fibre-tree-v1 seed=${seed}: backbone ring between district centres, distribution to commune centres, access to villages; ODPs every ≈250 m of settlement; aerial on poles in rural areas, conduit with manholes in the provincial city`,
           zones: `zones-v1 seed=${seed}: synthetic no-build, height-limit, underground-required and planned-tower zones`,
           observations: `kpi-observations-v1 seed=${seed}: reported indicators per district for 2023 and 2024, plausible levels below the plan's 2025 targets`,

@@ -116,7 +116,7 @@ export interface GenerateSummary {
   [table: string]: number;
 }
 
-const RANGE_M: Record<AreaClass, number> = { urban: 500, suburban: 1000, rural: 1600 };
+const RANGE_M: Record<AreaClass, number> = { urban: 500, suburban: 1000, rural: 1450 };
 const SHARE_RADIUS_M: Record<AreaClass, number> = { urban: 150, suburban: 300, rural: 500 };
 const DROP_PLACEMENT_M = 250;
 const UPLAND_GAP_RADIUS_M = 7500;
