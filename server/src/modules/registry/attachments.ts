@@ -5,7 +5,7 @@ import { project } from '@registry/shared/schemas/registry-common';
 import type { RequestContext } from '../../context';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors';
 import { assertVersion, type ExpectedVersion } from '../../lib/versioning';
-import { findById, normaliseRow, Params } from './registry.queries';
+import { findById, normaliseRow, Params, prepared } from './registry.queries';
 import type { RegistryService } from './registry.service';
 import { assertVisible } from './registry.access';
 import { scopeOf, snake, type ResourceDescriptor, type Scope, type WriteContext } from './resource';
@@ -75,7 +75,7 @@ export function createAttachmentService(k: AttachmentKind, registry: RegistrySer
     const params = new Params();
     const where = [`a.${k.parentColumn} = ${params.bind(parentId)}`];
     if (id !== undefined) where.push(`a.id = ${params.bind(id)}`);
-    const r = await db.query(`SELECT ${select} FROM ${k.table} a WHERE ${where.join(' AND ')} ORDER BY a.id${lock ? ' FOR UPDATE' : ''}`, params.values);
+    const r = await db.query(prepared(`SELECT ${select} FROM ${k.table} a WHERE ${where.join(' AND ')} ORDER BY a.id${lock ? ' FOR UPDATE' : ''}`, params.values));
     return r.rows.map((row) => normaliseRow(row as Row));
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ListFilters } from '@registry/shared/schemas/registry-common';
 import { decodeCursor, encodeCursor } from '../../lib/pagination';
@@ -9,6 +10,14 @@ import { snake, type FieldSpec, type Filter, type ResourceDescriptor, type Scope
 // sees which of them is decided after, by projecting through the caller's view.
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/**
+ * A named (server-side prepared) statement: reads generated from a
+ * descriptor repeat the same few texts, so each connection plans them once.
+ */
+export function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  return { name: `r_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`, text, values };
+}
 
 /** Collects bound values and hands out their placeholders. */
 export class Params {
@@ -136,7 +145,7 @@ export function buildListQuery(d: ResourceDescriptor, filters: ListFilters, scop
 
 /** Runs a list query: the page of full rows, the total and the next cursor. */
 export async function runListQuery(db: Queryable, query: ListQuery) {
-  const [rows, count] = await Promise.all([db.query(query.text, query.values), db.query<{ n: number }>(query.countText, query.countValues)]);
+  const [rows, count] = await Promise.all([db.query(prepared(query.text, query.values)), db.query<{ n: number }>(prepared(query.countText, query.countValues))]);
   const items = rows.rows.slice(0, query.limit);
   const last = items.at(-1);
   const nextCursor = rows.rows.length > query.limit && last ? encodeCursor({ k: cursorKey(last._k), id: Number(last.id) }) : null;
@@ -159,7 +168,7 @@ export async function findById(db: Queryable, d: ResourceDescriptor, id: number,
   const conditions = [`t.id = ${params.bind(id)}`];
   const visible = options.scope ? visibility(d, options.scope, params.bind) : null;
   if (visible) conditions.push(visible);
-  const r = await db.query(`SELECT ${selectList(d)} FROM ${d.table} t WHERE ${conditions.join(' AND ')}${options.lock ? ' FOR UPDATE OF t' : ''}`, params.values);
+  const r = await db.query(prepared(`SELECT ${selectList(d)} FROM ${d.table} t WHERE ${conditions.join(' AND ')}${options.lock ? ' FOR UPDATE OF t' : ''}`, params.values));
   return r.rows[0] ? normaliseRow(r.rows[0] as Record<string, unknown>) : null;
 }
 

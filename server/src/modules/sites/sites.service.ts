@@ -4,7 +4,7 @@ import type { RequestContext } from '../../context';
 import { ValidationError } from '../../errors';
 import type { AttachmentService } from '../registry/attachments';
 import { assertOwns, assertWritePolicy, projectFor } from '../registry/registry.access';
-import { buildListQuery, normaliseRow } from '../registry/registry.queries';
+import { buildListQuery, normaliseRow, prepared } from '../registry/registry.queries';
 import type { RegistryService } from '../registry/registry.service';
 import { scopeOf } from '../registry/resource';
 import { sectorsResource } from '../sectors/sectors.descriptor';
@@ -26,7 +26,7 @@ export function createSitesService(registry: RegistryService, tenancies: Attachm
     let tenancyRows: Row[] = [];
     if (scope.kind !== 'public') {
       const q = buildListQuery(sectorsResource, { siteId: id, limit: 1000 }, scope);
-      const [sectorResult, tenancyResult] = await Promise.all([registry.pool.query(q.text, q.values), tenancies.rowsOf(registry.pool, id)]);
+      const [sectorResult, tenancyResult] = await Promise.all([registry.pool.query(prepared(q.text, q.values)), tenancies.rowsOf(registry.pool, id)]);
       sectors = sectorResult.rows.slice(0, 1000).map((row: Row) => {
         delete row._k;
         return projectFor(sectorsResource, scope, normaliseRow(row));
