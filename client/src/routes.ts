@@ -19,12 +19,13 @@ const LoginPage = lazy(() => import('./features/auth/login-page'));
 const Placeholder = lazy(() => import('./features/placeholder/placeholder-page'));
 const DashboardPage = lazy(() => import('./features/dashboard/dashboard-page'));
 const DeskPage = lazy(() => import('./features/officer/desk-page'));
+const CarrierPage = lazy(() => import('./features/carrier/carrier-page'));
 
 /** Every screen, in navigation order. The API refuses what a role may not do; the navigation only hides it. */
 export const ROUTES: RouteDef[] = [
   { path: '/', label: 'nav.map', ready: true, inNav: true, component: MapPage },
   { path: '/indicators', label: 'nav.indicators', ready: true, inNav: true, component: IndicatorsPage },
-  { path: '/carrier', label: 'nav.carrier', roles: ['carrier'], ready: false, inNav: true, component: Placeholder },
+  { path: '/carrier', label: 'nav.carrier', roles: ['carrier'], ready: true, inNav: true, component: CarrierPage },
   { path: '/desk', label: 'nav.desk', roles: ['officer'], ready: true, inNav: true, component: DeskPage },
   { path: '/plan', label: 'nav.plan', roles: ['planner'], ready: true, inNav: true, component: DashboardPage },
   { path: '/login', label: 'nav.login', ready: true, inNav: false, component: LoginPage },

@@ -1,0 +1,274 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import type { Feature } from 'geojson';
+import { STRUCTURE_TYPES, TECHNOLOGIES, type StructureType, type Technology } from '@registry/shared/enums';
+import { LIMITS } from '@registry/shared/limits';
+import { Proposal, type ApplicationSummary, type CheckReport, type CoUseRequest, type SharedStructure } from '@registry/shared/schemas/permits';
+import { api, type ApiError } from '../../api/client';
+import { useResource } from '../../api/use-resource';
+import { Async, ErrorMessage } from '../../components/status';
+import { useT2 } from '../../i18n/part2.translate';
+import type { Part2Key } from '../../i18n/part2.vi';
+import { zodFieldErrors, type FieldErrors } from '../dashboard/form-errors';
+import { EvidenceMap } from '../officer/evidence-map';
+import { VerdictBadge, evidenceFeatures } from '../officer/desk-page';
+import '../dashboard/dashboard.css';
+import '../officer/officer.css';
+
+/** A carrier's screen: register a site by clicking the map, pre-check it, file it, follow it; co-use requests. */
+export default function CarrierPage() {
+  const { t2 } = useT2();
+  const [refresh, setRefresh] = useState(0);
+  return (
+    <section className="page p2-page">
+      <h1>{t2('carrier.title')}</h1>
+      <NewSite onFiled={() => setRefresh((n) => n + 1)} />
+      <div className="p2-columns">
+        <MyApplications key={`a${refresh}`} />
+        <CoUseInbox />
+      </div>
+    </section>
+  );
+}
+
+function NewSite({ onFiled }: { onFiled: () => void }) {
+  const { t2, locale, number } = useT2();
+  const [point, setPoint] = useState<[number, number] | null>(null);
+  const [structureType, setStructureType] = useState<StructureType>('greenfield_tower');
+  const [heightM, setHeightM] = useState('30');
+  const [tenantCapacity, setTenantCapacity] = useState('3');
+  const [technologies, setTechnologies] = useState<Technology[]>(['4G']);
+  const [address, setAddress] = useState('');
+  const [justification, setJustification] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [report, setReport] = useState<CheckReport | null>(null);
+  const [nearby, setNearby] = useState<SharedStructure[]>([]);
+  const [filed, setFiled] = useState<ApplicationSummary | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<string | null>(null);
+
+  function proposal() {
+    const body = {
+      kind: 'site' as const,
+      geometry: { type: 'Point' as const, coordinates: point ?? [] },
+      facts: {
+        structureType,
+        heightM: Number(heightM),
+        tenantCapacity: Number(tenantCapacity),
+        technologies,
+        sectors: technologies.map((technology) => ({ technology, bandMhz: technology === '5G' ? 3500 : 1800, azimuthDeg: 0, beamwidthDeg: 360, antennaHeightM: Math.max(1, Number(heightM) - 2) })),
+        ...(address.trim() ? { address: address.trim() } : {}),
+        ...(justification.trim() ? { sharingJustification: justification.trim() } : {}),
+      },
+    };
+    const parsed = Proposal.safeParse(body);
+    const fieldErrors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error, locale);
+    if (!point) fieldErrors['geometry.coordinates'] = t2('carrier.noPosition');
+    setErrors(fieldErrors);
+    return Object.keys(fieldErrors).length === 0 && parsed.success ? parsed.data : null;
+  }
+
+  async function precheck() {
+    const p = proposal();
+    if (!p) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const [r, n] = await Promise.all([
+        api<CheckReport>('/api/permits/pre-check', { method: 'POST', body: { proposal: p } }),
+        api<{ items: SharedStructure[] }>('/api/sharing/capacity', { method: 'POST', body: { geometry: p.geometry, radiusM: 1000, kinds: ['site', 'pole'], limit: 20 } }),
+      ]);
+      setReport(r);
+      setNearby(n.items.filter((s) => s.capacityFree > 0));
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function file(event: FormEvent) {
+    event.preventDefault();
+    const p = proposal();
+    if (!p) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const draft = await api<ApplicationSummary>('/api/permits/applications', { method: 'POST', body: p });
+      const submitted = await api<ApplicationSummary>(`/api/permits/applications/${draft.id}/submit`, { method: 'POST', body: { version: draft.version } });
+      setFiled(submitted);
+      onFiled();
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function requestCoUse(s: SharedStructure) {
+    try {
+      const r = await api<CoUseRequest>('/api/co-use/requests', { method: 'POST', body: { structure: { kind: s.kind, id: s.id }, quantity: 1 } });
+      setSent(t2('carrier.requestSent', { id: String(r.id) }));
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  }
+
+  const features = useMemo<Feature[]>(() => {
+    const out: Feature[] = report ? evidenceFeatures(point ? { type: 'Point', coordinates: point } : null, report.checks, null) : point ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: point }, properties: { role: 'proposal' } }] : [];
+    for (const s of nearby) out.push({ type: 'Feature', geometry: s.geometry as unknown as Feature['geometry'], properties: { role: 'capacity', label: `${s.code} (${s.capacityFree})` } });
+    return out;
+  }, [report, nearby, point]);
+
+  const err = (path: string) => errors[path] && <span className="p2-field-error" role="alert" data-testid={`error-${path}`}>{errors[path]}</span>;
+
+  return (
+    <div className="p2-desk-grid">
+      <form className="p2-card form" onSubmit={file} data-testid="new-site-form" noValidate>
+        <h2>{t2('carrier.newSite')}</h2>
+        <p className="small" data-testid="site-position">
+          {point ? t2('carrier.position', { lat: point[1].toFixed(5), lon: point[0].toFixed(5) }) : t2('carrier.clickMap')}
+        </p>
+        {err('geometry.coordinates')}
+        <label htmlFor="site-structure">{t2('carrier.structureType')}</label>
+        <select id="site-structure" value={structureType} onChange={(e) => setStructureType(e.target.value as StructureType)}>
+          {STRUCTURE_TYPES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="site-height">{t2('carrier.height')}</label>
+        <input id="site-height" inputMode="decimal" value={heightM} max={LIMITS.heightMaxMeters} onChange={(e) => setHeightM(e.target.value)} aria-invalid={errors['facts.heightM'] ? true : undefined} />
+        {err('facts.heightM')}
+        <label htmlFor="site-capacity">{t2('carrier.capacity')}</label>
+        <input id="site-capacity" inputMode="numeric" value={tenantCapacity} onChange={(e) => setTenantCapacity(e.target.value)} aria-invalid={errors['facts.tenantCapacity'] ? true : undefined} />
+        {err('facts.tenantCapacity')}
+        <fieldset>
+          <legend>{t2('carrier.technologies')}</legend>
+          {TECHNOLOGIES.map((tech) => (
+            <label key={tech} style={{ marginRight: '.75rem' }}>
+              <input type="checkbox" checked={technologies.includes(tech)} onChange={(e) => setTechnologies((ts) => (e.target.checked ? [...ts, tech] : ts.filter((x) => x !== tech)))} /> {tech}
+            </label>
+          ))}
+        </fieldset>
+        {err('facts.technologies')}
+        <label htmlFor="site-address">{t2('carrier.address')}</label>
+        <input id="site-address" value={address} maxLength={LIMITS.nameMaxLength} onChange={(e) => setAddress(e.target.value)} />
+        <label htmlFor="site-justification">{t2('carrier.justification')}</label>
+        <textarea id="site-justification" rows={2} value={justification} onChange={(e) => setJustification(e.target.value)} />
+        {error && <ErrorMessage error={error} />}
+        <div className="p2-actions">
+          <button type="button" onClick={() => void precheck()} disabled={busy} data-testid="precheck">
+            {t2('carrier.precheck')}
+          </button>
+          <button type="submit" className="primary" disabled={busy} data-testid="file">
+            {t2('carrier.file')}
+          </button>
+        </div>
+        {filed && (
+          <p className="p2-ok" role="status" data-testid="filed">
+            {t2('carrier.filed', { reference: filed.reference })} — {t2(`status.${filed.status}` as Part2Key)} <VerdictBadge verdict={filed.worstVerdict} />
+          </p>
+        )}
+        {report && (
+          <div data-testid="precheck-report">
+            <h3>
+              {t2('carrier.precheckTitle')} <VerdictBadge verdict={report.worstVerdict} />
+            </h3>
+            <ul className="small">
+              {report.checks.map((c) => (
+                <li key={c.ruleId} data-rule={c.ruleId}>
+                  <VerdictBadge verdict={c.verdict} /> {locale === 'vi' ? c.nameVi : c.nameEn}: {c.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {nearby.length > 0 && (
+          <div data-testid="nearby-capacity">
+            <h3>{t2('carrier.nearby')}</h3>
+            <ul className="small">
+              {nearby.map((s) => (
+                <li key={`${s.kind}${s.id}`}>
+                  <strong>{s.code}</strong> ({s.owner.code}) — {t2('carrier.free', { n: s.capacityFree, unit: t2(`carrier.units.${s.unit}` as Part2Key) })}, {t2('carrier.distance', { m: number(s.distanceM, 0) })}{' '}
+                  <button type="button" className="p2-link" onClick={() => void requestCoUse(s)}>
+                    {t2('carrier.requestCoUse')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {sent && <p className="p2-ok">{sent}</p>}
+          </div>
+        )}
+      </form>
+      <EvidenceMap features={features} placing onPick={(lonLat) => { setPoint(lonLat); setReport(null); setNearby([]); setFiled(null); }} fit={false} testId="carrier-map" />
+    </div>
+  );
+}
+
+function MyApplications() {
+  const { t2, date } = useT2();
+  const apps = useResource<{ items: ApplicationSummary[] }>('my-applications', (signal) => api('/api/permits/applications', { signal, query: { limit: 50 } }));
+  return (
+    <div className="p2-card" data-testid="my-applications">
+      <h2>{t2('carrier.myApplications')}</h2>
+      <Async resource={apps} empty={(d) => d.items.length === 0}>
+        {(d) => (
+          <table className="p2-table">
+            <tbody>
+              {d.items.map((a) => (
+                <tr key={a.id} data-reference={a.reference}>
+                  <th scope="row">{a.reference}</th>
+                  <td>{t2(`status.${a.status}` as Part2Key)}</td>
+                  <td>
+                    <VerdictBadge verdict={a.worstVerdict} />
+                  </td>
+                  <td>{a.submittedAt ? date(a.submittedAt) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Async>
+    </div>
+  );
+}
+
+function CoUseInbox() {
+  const { t2 } = useT2();
+  const inbox = useResource<{ items: CoUseRequest[] }>('co-use-in', (signal) => api('/api/co-use/requests', { signal, query: { direction: 'incoming', status: 'pending' } }));
+  const [error, setError] = useState<ApiError | null>(null);
+  async function answer(r: CoUseRequest, decision: 'accept' | 'decline') {
+    const reason = decision === 'decline' ? window.prompt(t2('history.reason')) ?? '' : undefined;
+    try {
+      await api(`/api/co-use/requests/${r.id}/answer`, { method: 'POST', body: { decision, reason, version: r.version } });
+      inbox.reload();
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  }
+  return (
+    <div className="p2-card" data-testid="co-use-inbox">
+      <h2>{t2('carrier.coUse')}</h2>
+      {error && <ErrorMessage error={error} />}
+      <Async resource={inbox} empty={(d) => d.items.length === 0}>
+        {(d) => (
+          <ul>
+            {d.items.map((r) => (
+              <li key={r.id}>
+                #{r.id} {r.requesterCarrierCode} → {r.structure.kind} {r.structure.code} ×{r.quantity} {r.message ?? ''}{' '}
+                <button type="button" onClick={() => void answer(r, 'accept')}>
+                  {t2('carrier.accept')}
+                </button>{' '}
+                <button type="button" onClick={() => void answer(r, 'decline')}>
+                  {t2('carrier.decline')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Async>
+    </div>
+  );
+}
