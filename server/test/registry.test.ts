@@ -77,6 +77,7 @@ describe('CRUD with versions and history', () => {
       }),
     });
     expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error.details[0]).toMatchObject({ path: 'sectors.1.code', reason: 'duplicate' });
     const site = await db.pool.query('SELECT id FROM sites WHERE code = $1', [code]);
     expect(site.rows).toHaveLength(0);
     const after = await db.pool.query('SELECT count(*)::int AS n FROM change_log');
@@ -129,8 +130,24 @@ describe('CRUD with versions and history', () => {
       [106.2, 21.2, 106.2, 21.2],
       [106.25, 21.25, 106.25, 21.25],
     ]);
+    // A stale write rolls back: no event.
     await app.inject({ method: 'PATCH', url: `/api/poles/${pole.id}`, headers: A(), payload: { heightM: 9, version: 1 } });
     expect(events).toHaveLength(2);
+  });
+
+  it("moving a site tells the tiles about the site and its sectors' old and new footprints", async () => {
+    const site = (await app.inject({ method: 'POST', url: '/api/sites', headers: A(), payload: siteBody({ sectors: [{ code: unique('X'), technology: '4G', bandMhz: 1800, antennaHeightM: 30 }] }) })).json();
+    const footprint = await db.pool.query('SELECT ST_Extent(footprint)::text AS e FROM sectors WHERE site_id = $1', [site.id]);
+    events.length = 0;
+    const moved = await app.inject({ method: 'PATCH', url: `/api/sites/${site.id}`, headers: A(), payload: { geometry: point(106.31, 21.31), version: site.version } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.layers).toContain('sites');
+    // With footprints derived by the coverage engine, their extents come too (site point before, after, footprints before, after).
+    if (footprint.rows[0].e) {
+      expect(events[0]!.layers).toContain('sectors');
+      expect(events[0]!.bboxes.length).toBe(4);
+    }
   });
 
   it('hard-deletes an unreferenced object (admins), and refuses while referenced', async () => {

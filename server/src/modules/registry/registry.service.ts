@@ -56,7 +56,11 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       await recordChanges(w.db, ctx, w.records.map((r) => ({ ...r, operationId: w.operationId })));
       const c = w.coverage;
       if (c.siteIds.length + c.sectorIds.length + c.accessPointIds.length + c.fibreRouteIds.length > 0) {
+        // Sector footprints are derived by the engine: their old and new extents are what the tiles must drop.
+        const radio = c.siteIds.length + c.sectorIds.length > 0;
+        if (radio) await footprintExtent(w, c.siteIds, c.sectorIds);
         await coverage.recomputeAfterChange(w.db, c);
+        if (radio) await footprintExtent(w, c.siteIds, c.sectorIds);
       }
       await client.query('COMMIT');
       if (w.layers.size > 0) events.emit('assets-changed', { layers: [...w.layers], bboxes: w.bboxes });
@@ -66,6 +70,20 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       throw error;
     } finally {
       client.release();
+    }
+  }
+
+  /** Adds the extent of the footprints of these sectors and of every sector on these sites. */
+  async function footprintExtent(w: WriteContext, siteIds: number[], sectorIds: number[]) {
+    const r = await w.client.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(
+      `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
+         FROM (SELECT ST_Extent(footprint)::geometry AS e FROM sectors WHERE id = ANY($1::int[]) OR site_id = ANY($2::int[])) s`,
+      [sectorIds, siteIds],
+    );
+    const row = r.rows[0];
+    if (row && row.xmin !== null) {
+      w.bboxes.push([row.xmin, row.ymin, row.xmax, row.ymax]);
+      w.layers.add('sectors');
     }
   }
 

@@ -1,7 +1,7 @@
 import type { CreateSiteInput, SiteDetail } from '@registry/shared/schemas/sites';
 import { project } from '@registry/shared/schemas/registry-common';
 import type { RequestContext } from '../../context';
-import { ValidationError } from '../../errors';
+import { AppError, ConflictError, ValidationError } from '../../errors';
 import type { AttachmentService } from '../registry/attachments';
 import { assertOwns, assertWritePolicy, projectFor } from '../registry/registry.access';
 import { buildListQuery, normaliseRow, prepared } from '../registry/registry.queries';
@@ -18,6 +18,23 @@ type Row = Record<string, unknown>;
  * or nothing, one operation id in the change log); GET by id returns the site
  * with its sectors and tenancies, each through the caller's view.
  */
+/** Runs a nested write; its errors name the nested row (`sectors.1.carrierId`). */
+async function nested<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof AppError) {
+      if (error.details.length === 0) error.details.push({ path, message: error.message });
+      else for (const d of error.details) d.path = d.path ? `${path}.${d.path}` : path;
+    }
+    const pgError = error as { code?: string; constraint?: string };
+    if (pgError.code === '23505') {
+      throw new ConflictError(`${path} repeats an existing code`, {}, [{ path: `${path}.code`, message: `Already exists (${pgError.constraint ?? 'unique'})`, reason: 'duplicate' }]);
+    }
+    throw error;
+  }
+}
+
 export function createSitesService(registry: RegistryService, tenancies: AttachmentService) {
   async function detail(ctx: RequestContext, id: number): Promise<SiteDetail> {
     const scope = scopeOf(ctx.actor);
@@ -50,8 +67,8 @@ export function createSitesService(registry: RegistryService, tenancies: Attachm
       const id = await registry.transaction(ctx, async (w) => {
         const site = await registry.createWithin(w, sitesResource, body);
         await tenancies.createWithin(w, site, { carrierId: site.ownerCarrierId, ...(body.commissionedOn ? { since: body.commissionedOn } : {}) });
-        for (const tenancy of body.tenancies ?? []) await tenancies.createWithin(w, site, tenancy);
-        for (const sector of body.sectors ?? []) await registry.createWithin(w, sectorsResource, { ...sector, siteId: site.id });
+        for (const [i, tenancy] of (body.tenancies ?? []).entries()) await nested(`tenancies.${i}`, () => tenancies.createWithin(w, site, tenancy));
+        for (const [i, sector] of (body.sectors ?? []).entries()) await nested(`sectors.${i}`, () => registry.createWithin(w, sectorsResource, { ...sector, siteId: site.id }));
         return Number(site.id);
       });
       return detail(ctx, id);
