@@ -22,7 +22,7 @@ function run(what: string, cmd: string, args: string[], env: NodeJS.ProcessEnv =
 
 async function main() {
   let done = step(1, TOTAL, 'test tools (Chromium, GDAL, PROJ)');
-  ensureAptPackages(['chromium', 'gdal-bin', 'proj-bin'], 'the end-to-end, OGC and VN-2000 tests');
+  ensureAptPackages(['chromium', 'gdal-bin', 'proj-bin', 'fonts-dejavu-core'], 'the end-to-end, OGC and VN-2000 tests');
   done();
 
   done = step(2, TOTAL, 'PostgreSQL + PostGIS (fresh test database)');

@@ -45,7 +45,8 @@ export const mustUseConduitRule: RuleCheck = async (db, input, params) => {
   // claimed that lies inside the union of all buffers (overlaps counted once).
   const found = await rows<Alongside & { route_m: number; open_alongside_m: number; open_geojson: string | null }>(
     db,
-    sql`WITH r AS (SELECT ${route} AS g, ST_Transform(${route}, ${srid}::int) AS gm, ST_Transform(${open}, ${srid}::int) AS om),
+    sql`WITH r0 AS (SELECT ${route} AS g, ST_Transform(${route}, ${srid}::int) AS gm, ST_Transform(${open}, ${srid}::int) AS om),
+             r AS (SELECT r0.*, ST_Buffer(r0.gm, ${bufferM * 2}::float8, 'quad_segs=2') AS corridor_m FROM r0),
              c AS (
                SELECT 'conduit'::text AS kind, x.id, x.code, x.owner_carrier_id, x.ducts_total - x.ducts_used AS free, x.ducts_total AS total, x.geom
                  FROM r, conduits x
@@ -57,16 +58,23 @@ export const mustUseConduitRule: RuleCheck = async (db, input, params) => {
                 WHERE x.geom && ${expandByMeters(sql`r.g`, bufferM)} AND x.status = ANY(${arrayParam(statuses)}::text[])
                   AND x.capacity_total - x.capacity_used >= ${minFree}
              ),
-             b AS (
-               SELECT c.*, ST_Buffer(ST_Transform(c.geom, ${srid}::int), ${bufferM}::float8) AS zone_m
+             -- Only the part of each structure near the route matters: clip it to the route's
+             -- corridor before buffering (long conduits would otherwise make huge buffers).
+             b AS MATERIALIZED (
+               SELECT c.kind, c.id, c.code, c.owner_carrier_id, c.free, c.total, c.geom,
+                      ST_Buffer(ST_Intersection(ST_Transform(c.geom, ${srid}::int), r.corridor_m), ${bufferM}::float8, 'quad_segs=4') AS zone_m
                  FROM c, r WHERE ST_DWithin(ST_Transform(c.geom, ${srid}::int), r.gm, ${bufferM}::float8)
              ),
-             u AS (SELECT ST_Intersection((SELECT om FROM r), (SELECT ST_Union(zone_m) FROM b)) AS open_m)
+             u0 AS MATERIALIZED (SELECT ST_Intersection((SELECT om FROM r), (SELECT ST_Union(zone_m) FROM b)) AS open_m),
+             u AS MATERIALIZED (
+               SELECT coalesce(ST_Length(open_m), 0) AS open_alongside_m,
+                      CASE WHEN open_m IS NOT NULL AND NOT ST_IsEmpty(open_m) THEN ST_AsGeoJSON(ST_Transform(open_m, 4326), 7) END AS open_geojson
+                 FROM u0
+             )
         SELECT b.kind, b.id, b.code, b.owner_carrier_id, k.code AS owner_code, b.free, b.total,
                ST_Length(ST_Intersection(r.gm, b.zone_m)) AS alongside_m,
                ST_Length(r.gm) AS route_m,
-               coalesce(ST_Length(u.open_m), 0) AS open_alongside_m,
-               CASE WHEN u.open_m IS NOT NULL AND NOT ST_IsEmpty(u.open_m) THEN ST_AsGeoJSON(ST_Transform(u.open_m, 4326), 7) END AS open_geojson,
+               u.open_alongside_m, u.open_geojson,
                (b.kind = 'conduit' AND b.id = ANY(${arrayParam(claimedConduits)}::int[])) OR (b.kind = 'trench' AND b.id = ANY(${arrayParam(claimedTrenches)}::int[])) AS claimed,
                ST_AsGeoJSON(b.geom, 7) AS geojson
           FROM b CROSS JOIN r LEFT JOIN u ON true
