@@ -51,14 +51,14 @@ export async function classifyStagedRows(client: Queryable, jobId: string, spec:
   const geomSame = table.geomColumn ? `AND (s.geom IS NULL OR ST_HausdorffDistance(t.${table.geomColumn}, s.geom) < 1e-7)` : '';
   const invalid = table.geomColumn ? `CASE WHEN s.geom IS NOT NULL AND NOT ST_IsValid(s.geom) THEN ST_IsValidReason(s.geom) END` : 'NULL::text';
   await client.query(
-    `WITH k AS (
+    `WITH k AS MATERIALIZED (
        SELECT s.row_no, t.id AS target_id,
               row_number() OVER (PARTITION BY ${keyPartition(table)} ORDER BY s.row_no) AS nth,
               ${invalid} AS invalid_reason,
               (t.id IS NOT NULL AND to_jsonb(t) @> s.data ${geomSame}) AS same
          FROM import_rows s LEFT JOIN ${table.table} t ON ${keyMatch(table)}
         WHERE s.job_id = $1 AND s.action IS DISTINCT FROM 'skip_blank'
-     ), e AS (
+     ), e AS MATERIALIZED (
        SELECT s.row_no, k.target_id, k.same,
               s.errors
               || CASE WHEN k.nth > 1 THEN jsonb_build_array(${errorJson('code', 'duplicate', `$2::text`)}) ELSE '[]'::jsonb END

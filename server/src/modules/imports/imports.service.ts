@@ -392,6 +392,8 @@ export function createImportsService(deps: ImportsServiceDeps) {
   async function validate(jobId: string, spec: ImportAssetSpec, locale: Locale): Promise<void> {
     const client = await pool.connect();
     try {
+      // Fresh statistics for the planner after a large COPY (autovacuum may not have run yet).
+      await client.query('ANALYZE import_rows');
       await classifyStagedRows(client, jobId, spec, locale);
       const counts = await countStagedRows(client, jobId);
       await client.query(

@@ -1,0 +1,121 @@
+// npm run bench:import — bulk import throughput and memory.
+// 100k sites and 100k route segments, from GeoJSON and from CSV: dry run
+// (parse, validate, COPY to staging, set-based checks) plus commit (one
+// transaction), as features/s and the peak RSS of this (server) process; and
+// in the same run `ogr2ogr -f PostgreSQL` loading the same file into a
+// scratch table, as the reference rate. BENCH_FEATURES overrides 100000.
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase } from '../../server/src/db/client';
+import { createRegistryEvents } from '../../server/src/lib/events';
+import { createProvinceGuard } from '../../server/src/modules/geo/province-guard';
+import { createImportsService } from '../../server/src/modules/imports/imports.service';
+import { systemContext } from '../../server/src/context';
+import { runMigrations } from '../lib/migrations';
+
+const N = Number(process.env.BENCH_FEATURES ?? 100_000);
+const url = process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
+const TARGET_RATE = 20_000;
+const TARGET_MEMORY_MB = 300;
+
+async function main() {
+  await runMigrations(url);
+  const database = createDatabase(url, { max: 4, applicationName: 'bench-import' });
+  const pool = database.pool;
+  const carrier = `BENCH${Date.now().toString(36).toUpperCase()}`;
+  await pool.query(`INSERT INTO carriers (code, name, legal_name, licence_kinds) VALUES ($1, $1, $1, '{mobile,fixed}')`, [carrier]);
+  const service = createImportsService({
+    pool,
+    events: createRegistryEvents(),
+    provinceGuard: createProvinceGuard(pool, 5000),
+    limits: { maxBytes: 2 * 1024 ** 3, maxRows: 10_000_000 },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
+
+  // Points and short lines spread over Bắc Giang.
+  const lon = (i: number) => 105.95 + ((i * 7919) % 10_000) / 10_000;
+  const lat = (i: number) => 21.15 + ((i * 104_729) % 4_500) / 10_000;
+  const files: { label: string; assetType: 'sites' | 'fibre-routes'; path: string }[] = [];
+  const write = (name: string, lines: Iterable<string>) => {
+    const path = join(dir, name);
+    writeFileSync(path, [...lines].join(''));
+    return path;
+  };
+  function* sitesGeo() {
+    yield '{"type":"FeatureCollection","features":[\n';
+    for (let i = 0; i < N; i++) yield `${i ? ',' : ''}{"type":"Feature","properties":{"code":"G${i}","carrier":"${carrier}","structure_type":"greenfield_tower","height_m":${20 + (i % 40)}},"geometry":{"type":"Point","coordinates":[${lon(i)},${lat(i)}]}}\n`;
+    yield ']}\n';
+  }
+  function* sitesCsv() {
+    yield 'code,carrier,structure_type,height_m,lon,lat\n';
+    for (let i = 0; i < N; i++) yield `C${i},${carrier},rooftop,${10 + (i % 30)},${lon(i)},${lat(i)}\n`;
+  }
+  const seg = (i: number) => `${lon(i)} ${lat(i)},${lon(i) + 0.002} ${lat(i) + 0.001},${lon(i) + 0.004} ${lat(i)}`;
+  function* routesGeo() {
+    yield '{"type":"FeatureCollection","features":[\n';
+    for (let i = 0; i < N; i++) {
+      const coords = seg(i).split(',').map((p) => `[${p.replace(' ', ',')}]`).join(',');
+      yield `${i ? ',' : ''}{"type":"Feature","properties":{"code":"RG${i}","carrier":"${carrier}","kind":"access","placement":"aerial","fibre_count":24},"geometry":{"type":"LineString","coordinates":[${coords}]}}\n`;
+    }
+    yield ']}\n';
+  }
+  function* routesCsv() {
+    yield 'code,carrier,kind,placement,fibre_count,wkt\n';
+    for (let i = 0; i < N; i++) yield `RC${i},${carrier},access,aerial,24,"LINESTRING(${seg(i)})"\n`;
+  }
+  files.push({ label: 'sites GeoJSON', assetType: 'sites', path: write('sites.geojson', sitesGeo()) });
+  files.push({ label: 'sites CSV', assetType: 'sites', path: write('sites.csv', sitesCsv()) });
+  files.push({ label: 'routes GeoJSON', assetType: 'fibre-routes', path: write('routes.geojson', routesGeo()) });
+  files.push({ label: 'routes CSV', assetType: 'fibre-routes', path: write('routes.csv', routesCsv()) });
+
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const pgArgs = (() => {
+    const u = new URL(url);
+    return `PG:host=${u.hostname} port=${u.port || 5432} dbname=${u.pathname.slice(1)} user=${decodeURIComponent(u.username)} password=${decodeURIComponent(u.password)}`;
+  })();
+
+  console.log(`features per file: ${N}; targets: ≥ ${TARGET_RATE} features/s, ≥ 0.5 × ogr2ogr, peak RSS < ${TARGET_MEMORY_MB} MB`);
+  console.log('file              | MB    | dry run s | commit s | features/s | ogr2ogr features/s | ratio | peak RSS MB');
+  for (const f of files) {
+    peak = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const started = await service.start(systemContext(), { assetType: f.assetType, crs: 'EPSG:4326' }, { filename: f.path, stream: createReadStream(f.path, { highWaterMark: 256 * 1024 }) });
+    const validated = await service.settled(started.id);
+    const t1 = performance.now();
+    if (validated.errorCount > 0) throw new Error(`${f.label}: ${validated.errorCount} rows with errors`);
+    await service.commit(systemContext(), started.id);
+    const committed = await service.settled(started.id);
+    const t2 = performance.now();
+    if (committed.status !== 'committed') throw new Error(`${f.label}: ${committed.status} ${committed.message}`);
+    const rate = N / ((t2 - t0) / 1000);
+
+    const table = `bench_ogr_${Date.now().toString(36)}`;
+    const format = f.path.endsWith('.csv') ? ['-oo', 'X_POSSIBLE_NAMES=lon', '-oo', 'Y_POSSIBLE_NAMES=lat', '-oo', 'GEOM_POSSIBLE_NAMES=wkt', '-oo', 'KEEP_GEOM_COLUMNS=NO', '-a_srs', 'EPSG:4326'] : [];
+    const o0 = performance.now();
+    execFileSync('ogr2ogr', ['-f', 'PostgreSQL', pgArgs, f.path, '-nln', table, '-lco', 'SPATIAL_INDEX=NONE', '--config', 'PG_USE_COPY', 'YES', ...format]);
+    const ogrRate = N / ((performance.now() - o0) / 1000);
+    await pool.query(`DROP TABLE IF EXISTS ${table}`);
+    const mb = statSync(f.path).size / 1024 ** 2;
+    console.log(
+      `${f.label.padEnd(17)} | ${mb.toFixed(1).padStart(5)} | ${((t1 - t0) / 1000).toFixed(2).padStart(9)} | ${((t2 - t1) / 1000).toFixed(2).padStart(8)} | ${Math.round(rate).toString().padStart(10)} ${rate >= TARGET_RATE ? '✓' : '✗'} | ${Math.round(ogrRate).toString().padStart(18)} | ${(rate / ogrRate).toFixed(2)} ${rate >= 0.5 * ogrRate ? '✓' : '✗'} | ${(peak / 1024 ** 2).toFixed(0).padStart(6)} ${peak / 1024 ** 2 < TARGET_MEMORY_MB ? '✓' : '✗'}`,
+    );
+  }
+  clearInterval(sampler);
+  // Leave nothing behind: the benchmark's rows and carrier.
+  const c = await pool.query<{ id: number }>('SELECT id FROM carriers WHERE code = $1', [carrier]);
+  const id = c.rows[0]!.id;
+  await pool.query('DELETE FROM site_tenancies WHERE carrier_id = $1', [id]);
+  await pool.query('DELETE FROM sites WHERE owner_carrier_id = $1', [id]);
+  await pool.query('DELETE FROM fibre_routes WHERE owner_carrier_id = $1', [id]);
+  await pool.query(`DELETE FROM import_jobs WHERE filename LIKE $1`, [`${dir}%`]);
+  await pool.query('DELETE FROM carriers WHERE id = $1', [id]);
+  await database.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
