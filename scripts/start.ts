@@ -8,7 +8,7 @@ import { runMigrations } from './lib/migrations';
 import { buildClient } from './lib/client-build';
 import { datasetModule, demoAccounts } from './lib/dataset-hook';
 import { step } from './lib/progress';
-import { SetupError } from './lib/system';
+import { SetupError, ensureAptPackages } from './lib/system';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TOTAL = 5;
@@ -29,6 +29,14 @@ async function main() {
   else if (await dataset.isDatasetLoaded(url)) console.log('  already loaded (npm run data:load -- --reset reloads it)');
   else await dataset.loadDataset(url, {});
   done();
+
+  // A Unicode TTF for the Vietnamese decision letters in PDF; without it the
+  // printable HTML letter still works, so a failure here only warns.
+  try {
+    ensureAptPackages(['fonts-dejavu-core'], 'PDF decision letters');
+  } catch (error) {
+    console.log(`  note: ${(error as Error).message}`);
+  }
 
   done = step(4, TOTAL, 'client build');
   buildClient(root);
