@@ -49,8 +49,8 @@ function Header({ onAbout }: { onAbout(): void }) {
         </button>
         {user ? (
           <>
-            <span className="user" data-testid="current-user">
-              {user.displayName} · {t(`role.${user.role}`)}
+            <span className="user" data-testid="current-user" title={`${user.displayName} · ${t(`role.${user.role}`)}`}>
+              {user.username} · {t(`role.${user.role}`)}
             </span>
             <button
               type="button"
@@ -76,8 +76,9 @@ function Main() {
   const { ready, can } = useSession();
   const pathname = usePathname();
   const route = matchRoute(pathname);
-  if (!ready) return <Loading />;
   if (!route) return <p className="status">{t('status.notFound')}</p>;
+  // Open screens render at once; role screens wait for the session to say who this is.
+  if (route.roles && !ready) return <Loading />;
   if (route.roles && !can(...route.roles)) return <p className="status">{t('status.forbidden')}</p>;
   const Screen = route.component;
   return (

@@ -37,6 +37,8 @@ export interface RegistryMapOptions {
   /** Origin of the API and tiles (the page's own). */
   origin: string;
   view: MapView;
+  /** The province's extent: the first frame when the view has no camera. */
+  bounds?: [number, number, number, number] | null;
   /** Optional external basemap style drawn under the registry's layers. */
   externalStyleUrl?: string | null;
   onViewChange(camera: NonNullable<MapView['camera']>): void;
@@ -71,6 +73,8 @@ export class RegistryMap {
   private readonly ready: Promise<void>;
   private provinceBounds: BBox | null = null;
   private destroyed = false;
+  private villagesDrawn = false;
+  private waitingForVillages = false;
 
   constructor(private readonly options: RegistryMapOptions) {
     this.origin = options.origin;
@@ -82,8 +86,8 @@ export class RegistryMap {
     this.map = new maplibregl.Map({
       container: options.container,
       ...(external ? {} : { style: this.ownStyle(false) }),
-      center: camera ? [camera.lon, camera.lat] : [106.2, 21.3],
-      zoom: camera ? camera.zoom : 8,
+      ...(camera ? { center: [camera.lon, camera.lat] as [number, number], zoom: camera.zoom } : options.bounds ? { bounds: options.bounds, fitBoundsOptions: { padding: 24 } } : { center: [106.2, 21.3] as [number, number], zoom: 8 }),
+      minZoom: 4,
       attributionControl: { compact: true },
       maxPitch: 0,
       dragRotate: false,
@@ -107,11 +111,19 @@ export class RegistryMap {
     });
     this.setupCandidateDrag();
     this.ready = new Promise((resolve) => this.map.once('load', () => resolve()));
-    void this.ready.then(() => this.loadBasemapTileJson(!camera));
+    if (!camera && options.bounds) {
+      this.provinceBounds = options.bounds;
+      if (this.map.getZoom() < VILLAGES_MIN_ZOOM) this.map.setZoom(VILLAGES_MIN_ZOOM);
+    }
+    void this.ready.then(() => this.loadBasemapTileJson(!camera && !options.bounds));
   }
 
   private tileUrl(layer: string, query = ''): string {
     return `${this.origin}/tiles/${layer}/{z}/{x}/{y}.mvt${query}`;
+  }
+
+  private carrierTileUrl(): string {
+    return this.tileUrl('villages', `?carrier=${encodeURIComponent(this.carrier ?? '')}`);
   }
 
   private ownStyle(overExternal: boolean): StyleSpecification {
@@ -125,7 +137,16 @@ export class RegistryMap {
       [SUGGESTION_SOURCE]: { type: 'geojson', data: EMPTY },
       [SELECTION_SOURCE]: { type: 'geojson', data: EMPTY },
     };
-    const layers: LayerSpecification[] = [...fills, ...basemapLineLayers(), ...gapLayers(), ...plannerLayers(), ...basemapLabelLayers()];
+    // The coverage choropleth is in the first style (not added after 'load'), so its tiles are
+    // requested with the basemap's rather than after the first complete render.
+    const coverage: LayerSpecification[] = [];
+    const outline: LayerSpecification[] = [];
+    if (this.overlays.has('coverage')) {
+      if (this.carrier) sources[CARRIER_SOURCE] = { type: 'vector', tiles: [this.carrierTileUrl()], minzoom: VILLAGES_MIN_ZOOM, maxzoom: 14 };
+      coverage.push(coverageLayer(this.coverageSource(), this.mode));
+      outline.push(whatIfOutlineLayer(this.coverageSource()));
+    }
+    const layers: LayerSpecification[] = [...fills, ...coverage, ...basemapLineLayers(), ...outline, ...gapLayers(), ...plannerLayers(), ...basemapLabelLayers()];
     return { version: 8, sources, layers };
   }
 
@@ -139,6 +160,10 @@ export class RegistryMap {
 
   /** Uses the TileJSON (bounds, zoom range) when the server has it; fits the province when no camera was given. */
   private async loadBasemapTileJson(fit: boolean): Promise<void> {
+    if (this.provinceBounds) {
+      this.applyOverlays();
+      return;
+    }
     try {
       const response = await fetch(`${this.origin}/tiles/basemap.json`, { credentials: 'same-origin' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -280,7 +305,7 @@ export class RegistryMap {
     if (this.overlays.has('coverage')) {
       const source = this.coverageSource();
       if (source === CARRIER_SOURCE && !this.map.getSource(CARRIER_SOURCE)) {
-        this.map.addSource(CARRIER_SOURCE, { type: 'vector', tiles: [this.tileUrl('villages', `?carrier=${encodeURIComponent(this.carrier ?? '')}`)], minzoom: 8, maxzoom: 14 });
+        this.map.addSource(CARRIER_SOURCE, { type: 'vector', tiles: [this.carrierTileUrl()], minzoom: VILLAGES_MIN_ZOOM, maxzoom: 14 });
       }
       if (!this.map.getLayer(COVERAGE_LAYER)) {
         this.map.addLayer(coverageLayer(source, this.mode), beforeLines);
@@ -290,6 +315,18 @@ export class RegistryMap {
     }
     this.setVisible([COVERAGE_LAYER, 'coverage-whatif-line'], this.overlays.has('coverage'));
     this.setVisible(['gap-fill', 'gap-line'], this.overlays.has('gaps'));
+    // Asset overlays wait until the first village tiles are in: they would compete for the
+    // browser's connections with what the visitor came to see.
+    if (!this.villagesDrawn) {
+      if (!this.waitingForVillages) {
+        this.waitingForVillages = true;
+        this.map.once('idle', () => {
+          this.villagesDrawn = true;
+          this.applyOverlays();
+        });
+      }
+      return;
+    }
     for (const def of OVERLAYS) {
       if (!def.tileLayer) continue;
       const on = this.overlays.has(def.id);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FeatureCollection, Geometry } from 'geojson';
 import { RegistryMap, type SelectedFeature, type WhatIfVillage } from '../../map/registry-map';
 import { formatMapView, parseMapView, type MapView } from '../../map/url-state';
+import { provinceBounds, type Bounds } from '../../map/province-bounds';
 import type { CoverageMode, OverlayId } from '../../map/overlays';
 import { replaceSearch } from '../../router/router';
 import { useI18n } from '../../i18n/i18n';
@@ -62,6 +63,10 @@ export default function MapPage() {
   }, []);
   const [candidateMove, setCandidateMove] = useState<[number, number] | null>(null);
   const planner = can('planner');
+  const [bounds, setBounds] = useState<Bounds | null | undefined>(undefined);
+  useEffect(() => {
+    void provinceBounds().then(setBounds);
+  }, []);
   const carriers = useResource<Page<Carrier>>('carriers', (signal) => api('/api/carriers', { signal, query: { limit: 100 } }));
 
   // The URL follows the view (replaceState: panning does not fill the history).
@@ -71,13 +76,15 @@ export default function MapPage() {
 
   // Create the map once the about settings are known (they say whether an external basemap is on).
   useEffect(() => {
-    if (!containerRef.current || about.loading) return;
+    // Wait for the settings (external basemap or not) and the province's extent: both are small and already on their way.
+    if (!containerRef.current || about.loading || bounds === undefined) return;
     let map: RegistryMap;
     try {
       map = new RegistryMap({
         container: containerRef.current,
         origin: location.origin,
         view,
+        bounds,
         externalStyleUrl: about.data?.settings.basemapStyleUrl ?? null,
         onViewChange: (camera) => setView((v) => ({ ...v, camera })),
         onSelect: (feature) => {
@@ -100,7 +107,7 @@ export default function MapPage() {
       map.destroy();
     };
     // The map is created once; later view changes go through the setters below.
-  }, [about.loading]);
+  }, [about.loading, bounds === undefined]);
 
   useEffect(() => {
     const colours: Record<string, string> = {};

@@ -61,7 +61,7 @@ export function BelowTargetPanel({ controls, mode, carrierCode, carriers }: Prop
       controls.showGap(gap);
       let box = bboxOfGeometry(gap);
       if (!box) box = bboxOfGeometry((await api<{ geometry: Geometry }>(`/api/villages/${villageId}`)).geometry);
-      if (box) controls.zoomTo(box, 15);
+      if (box) controls.zoomTo(box, 14);
       controls.select({ selection: { layer: 'villages', id: villageId }, properties: { name: detail.village.name, code: detail.village.code }, geometry: null });
     } catch (e) {
       setRowError(e as ApiError);
@@ -141,6 +141,7 @@ export function BelowTargetPanel({ controls, mode, carrierCode, carriers }: Prop
                         <button type="button" className="link" onClick={() => void zoomToVillage(v.villageId)} aria-label={t('planner.zoomTo', { name: v.name })}>
                           {v.name}
                         </button>
+                        <span className="muted small"> {v.code}</span>
                       </td>
                       <td className="num">{number(v.uncoveredUnits)}</td>
                       <td className="num">{percent(v.share)}</td>
