@@ -220,7 +220,7 @@ describe('the default province', () => {
     expect(reloaded.loaded).toBe(true);
     expect(reloaded.checksum).toBe(first.checksum);
     expect(reloaded.rows).toEqual(first.rows);
-  });
+  }, 600_000); // a second full load: ~25 s on an idle 2-core machine, minutes when it is shared
 
   it('leaves the database as it was when a load fails', async () => {
     const before = await one<{ n: number }>(`SELECT count(*)::int AS n FROM locations`);
