@@ -21,6 +21,8 @@ describe('chart scale', () => {
     expect(axisMax([80, 91.5, null], 100)).toBe(200);
     expect(axisMax([30, 41], 45)).toBe(50);
     expect(axisMax([], null)).toBe(1);
+    expect(axisMax([99.3, 100], 100, 100)).toBe(100);
+    expect(axisMax([12], 20, 100)).toBe(100);
   });
 
   it('spaces ticks evenly', () => {

@@ -15,9 +15,11 @@ export function niceCeil(value: number): number {
 }
 
 /** The axis maximum for some values and an optional target: a nice number above both, with 5 % headroom. */
-export function axisMax(values: readonly (number | null)[], target: number | null): number {
+export function axisMax(values: readonly (number | null)[], target: number | null, cap: number | null = null): number {
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
   const top = Math.max(0, ...finite, target ?? 0);
+  // A bounded scale (a percentage) ends at its bound when everything fits under it.
+  if (cap !== null && top <= cap && top > 0) return cap;
   return niceCeil(top * 1.05);
 }
 

@@ -50,8 +50,8 @@ function TargetLine({ target, max, label }: { target: number | null; max: number
   );
 }
 
-export function BarChart({ bars, target, title, description, targetLabel, format }: { bars: Bar[]; target: number | null; title: string; description: string; targetLabel: string; format: (n: number) => string }) {
-  const max = axisMax(bars.map((b) => b.value), target);
+export function BarChart({ bars, target, cap = null, title, description, targetLabel, format }: { bars: Bar[]; target: number | null; cap?: number | null; title: string; description: string; targetLabel: string; format: (n: number) => string }) {
+  const max = axisMax(bars.map((b) => b.value), target, cap);
   const slot = PLOT_W / Math.max(1, bars.length);
   const barW = Math.max(6, Math.min(48, slot * 0.7));
   return (
@@ -90,9 +90,9 @@ export interface Series {
 
 const SERIES_CLASSES = ['p2-series-0', 'p2-series-1', 'p2-series-2'];
 
-export function TrendChart({ series, target, title, description, targetLabel, format }: { series: Series[]; target: number | null; title: string; description: string; targetLabel: string; format: (n: number) => string }) {
+export function TrendChart({ series, target, cap = null, title, description, targetLabel, format }: { series: Series[]; target: number | null; cap?: number | null; title: string; description: string; targetLabel: string; format: (n: number) => string }) {
   const periods = sortPeriods(series.flatMap((s) => s.points.map((p) => p.period)));
-  const max = axisMax(series.flatMap((s) => s.points.map((p) => p.value)), target);
+  const max = axisMax(series.flatMap((s) => s.points.map((p) => p.value)), target, cap);
   const step = PLOT_W / Math.max(1, periods.length);
   const x = (period: string) => M.left + step * periods.indexOf(period) + step / 2;
   const y = (value: number) => M.top + PLOT_H - (value / max) * PLOT_H;

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { KpiDashboard, KpiDashboardIndicator } from '@registry/shared/schemas/kpi';
+import { indicatorMaxValue, type KpiDashboard, type KpiDashboardIndicator } from '@registry/shared/schemas/kpi';
 import { api } from '../../api/client';
 import { useResource } from '../../api/use-resource';
 import { Async } from '../../components/status';
@@ -155,7 +155,7 @@ function IndicatorCharts({
           <h2>{t2('dash.byDistrict', { indicator: name })}</h2>
           {indicator.kind === 'computed' && <p className="muted small">{t2('dash.computedNote', { period: data.currentPeriod })}</p>}
         </figcaption>
-        <BarChart bars={bars} target={target} title={t2('dash.byDistrict', { indicator: name })} description={t2('dash.chartLabel', { indicator: name })} targetLabel={targetLabel} format={fmt} />
+        <BarChart bars={bars} target={target} cap={indicatorMaxValue(indicator)} title={t2('dash.byDistrict', { indicator: name })} description={t2('dash.chartLabel', { indicator: name })} targetLabel={targetLabel} format={fmt} />
       </figure>
       <figure>
         <figcaption>
@@ -172,7 +172,7 @@ function IndicatorCharts({
             </select>
           </label>
         </figcaption>
-        <TrendChart series={series} target={target} title={t2('dash.trend', { indicator: name })} description={t2('dash.trendLabel', { indicator: name })} targetLabel={targetLabel} format={fmt} />
+        <TrendChart series={series} target={target} cap={indicatorMaxValue(indicator)} title={t2('dash.trend', { indicator: name })} description={t2('dash.trendLabel', { indicator: name })} targetLabel={targetLabel} format={fmt} />
       </figure>
       <div className="p2-table-wrap">
         <table className="p2-table" data-testid="district-table">

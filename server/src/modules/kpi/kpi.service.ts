@@ -338,7 +338,17 @@ export function createKpiService({ db, coverage, computedCounts, now = () => new
       const province = units[0];
       const districts = units.slice(1);
       const unitIds = units.map((u) => u.id);
-      const indicators = await q.selectIndicators(db, KPI_TARGET_YEAR);
+      // The migration's and the dataset's codes may both be present for one computation: show it once,
+      // under the indicator that has a target (then the first by sort order).
+      const all = await q.selectIndicators(db, KPI_TARGET_YEAR);
+      const keep = new Map<string, q.IndicatorRow>();
+      for (const row of all) {
+        const key = COMPUTED_INDICATOR_CODES[row.code];
+        if (row.kind !== 'computed' || !key) continue;
+        const held = keep.get(key);
+        if (!held || (held.targetValue === null && row.targetValue !== null)) keep.set(key, row);
+      }
+      const indicators = all.filter((row) => row.kind !== 'computed' || !COMPUTED_INDICATOR_CODES[row.code] || keep.get(COMPUTED_INDICATOR_CODES[row.code]!) === row);
       const counts = new Map((units.length ? await counts$(db, units) : []).map((c) => [c.adminUnitId, c]));
       const observations = unitIds.length ? await q.selectObservationsOfUnits(db, unitIds) : [];
       const currentPeriod = String(now().getUTCFullYear());
