@@ -11,6 +11,7 @@ import { bringUpDatabase } from './lib/database';
 import { loadDataset } from './lib/dataset/load';
 import { DEMO_ACCOUNTS } from './lib/dataset/demo-accounts';
 import { runMigrations } from './lib/migrations';
+import { consoleProgress } from './lib/progress';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,18 +35,7 @@ async function main() {
   const args = parseLoadArgs(process.argv.slice(2));
   const url = await bringUpDatabase({ database: 'registry', url: process.env.DATABASE_URL, projectRoot: root });
   await runMigrations(url);
-  let last = '';
-  const started = Date.now();
-  const summary = await loadDataset(url, {
-    ...args,
-    onProgress: (p) => {
-      const t = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
-      if (p.rows === undefined) {
-        if (p.phase !== last) process.stdout.write(`▶ ${t} s  ${p.phase}…\n`);
-      } else process.stdout.write(`  ${t} s  ${p.phase}: ${p.rows.toLocaleString('en-US')} rows\n`);
-      last = p.phase;
-    },
-  });
+  const summary = await loadDataset(url, { ...args, onProgress: consoleProgress() });
   if (!summary.loaded) {
     console.log(`Nothing loaded: ${summary.reason}.`);
     return;

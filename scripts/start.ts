@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { bringUpDatabase } from './lib/database';
 import { runMigrations } from './lib/migrations';
 import { buildClient } from './lib/client-build';
-import { datasetModule, demoAccounts } from './lib/dataset-hook';
-import { step } from './lib/progress';
+import { isDatasetLoaded, loadDataset } from './lib/dataset/load';
+import { DEMO_ACCOUNTS } from './lib/dataset/demo-accounts';
+import { consoleProgress, step } from './lib/progress';
 import { SetupError, ensureAptPackages } from './lib/system';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,10 +25,8 @@ async function main() {
   done();
 
   done = step(3, TOTAL, 'default dataset');
-  const dataset = await datasetModule(root);
-  if (!dataset) console.log('  no dataset loader in this checkout; starting with an empty registry');
-  else if (await dataset.isDatasetLoaded(url)) console.log('  already loaded (npm run data:load -- --reset reloads it)');
-  else await dataset.loadDataset(url, {});
+  if (await isDatasetLoaded(url)) console.log('  already loaded (npm run data:load -- --reset reloads it)');
+  else await loadDataset(url, { onProgress: consoleProgress() });
   done();
 
   // A Unicode TTF for the Vietnamese decision letters in PDF; without it the
@@ -60,7 +59,7 @@ async function main() {
     if (ok) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  const accounts = await demoAccounts(root);
+  const accounts = DEMO_ACCOUNTS;
   console.log(`\n  ✓ Registry running at ${base}/  (API docs ${base}/docs, OGC API ${base}/ogc)`);
   if (accounts.length) {
     console.log('  Demo accounts (synthetic demo data only):');

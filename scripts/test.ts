@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { bringUpDatabase } from './lib/database';
 import { runMigrations } from './lib/migrations';
 import { buildClient } from './lib/client-build';
-import { datasetModule } from './lib/dataset-hook';
-import { step } from './lib/progress';
+import { loadDataset } from './lib/dataset/load';
+import { consoleProgress, step } from './lib/progress';
 import { SetupError, ensureAptPackages } from './lib/system';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,9 +31,7 @@ async function main() {
   done();
 
   done = step(3, TOTAL, 'default dataset into the test database');
-  const dataset = await datasetModule(root);
-  if (dataset) await dataset.loadDataset(url, {});
-  else console.log('  no dataset loader in this checkout');
+  await loadDataset(url, { onProgress: consoleProgress() });
   done();
 
   done = step(4, TOTAL, 'client build');

@@ -30,3 +30,16 @@ export function counter(label: string, total?: number) {
     },
   };
 }
+
+/** Prints a loader's progress: a line when a phase starts, a line per row count. */
+export function consoleProgress(): (p: { phase: string; rows?: number }) => void {
+  let last = '';
+  const started = Date.now();
+  return (p) => {
+    const t = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+    if (p.rows === undefined) {
+      if (p.phase !== last) process.stdout.write(`  ${t} s  ${p.phase}…\n`);
+    } else process.stdout.write(`  ${t} s  ${p.phase}: ${p.rows.toLocaleString('en-US')} rows\n`);
+    last = p.phase;
+  };
+}
