@@ -32,6 +32,7 @@ async function main() {
     }
     console.log(`▶ recomputing coverage: ${c.villages.toLocaleString('en-US')} villages, ${c.sectors.toLocaleString('en-US')} sectors, ${c.locations.toLocaleString('en-US')} locations`);
     await recomputeFullCoverage(pool, {
+      onPhase: (phase, seconds) => process.stdout.write(`  ✓ ${phase} (${seconds.toFixed(1)} s)\n`),
       onProgress: (done, total) => {
         const now = Date.now();
         if (now - lastPrint < 1000 && done < total) return;

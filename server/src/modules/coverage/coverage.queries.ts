@@ -172,25 +172,35 @@ export interface DerivedFootprint {
  */
 export async function writeSectorFootprints(db: Runner, srid: number, rows: DerivedFootprint[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const r = await db.query<{ n: number }>(
-    `WITH d AS (
-       SELECT u.id, u.range_m, u.model, u.wkt FROM unnest($1::int[], $2::float8[], $3::text[], $4::text[]) AS u(id, range_m, model, wkt)
-     ), f AS (
+  // Small edits update in one statement; the full recompute first builds the
+  // footprints (a hash join, not a nested loop over an unnest of unknown size).
+  const build = `
        SELECT d.id, d.range_m, d.model,
               CASE WHEN d.wkt IS NULL THEN NULL ELSE
                 ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText(d.wkt), ST_X(p.m), ST_Y(p.m)), $5::int), 4326) END AS footprint
-         FROM d JOIN sectors s ON s.id = d.id JOIN sites st ON st.id = s.site_id
-         CROSS JOIN LATERAL (SELECT ST_Transform(st.geom, $5::int) AS m) p
-     ), u AS (
-       UPDATE sectors s SET range_m = f.range_m, footprint_model = f.model, footprint = f.footprint
-         FROM f
-        WHERE s.id = f.id
-          AND (s.range_m IS DISTINCT FROM f.range_m::real OR s.footprint_model IS DISTINCT FROM f.model
-               OR (s.footprint IS NULL) <> (f.footprint IS NULL) OR NOT ST_OrderingEquals(s.footprint, f.footprint))
-       RETURNING 1
-     )
+         FROM unnest($1::int[], $2::float8[], $3::text[], $4::text[]) AS d(id, range_m, model, wkt)
+         JOIN sectors s ON s.id = d.id JOIN sites st ON st.id = s.site_id
+         CROSS JOIN LATERAL (SELECT ST_Transform(st.geom, $5::int) AS m) p`;
+  const params = [rows.map((x) => x.id), rows.map((x) => x.rangeM), rows.map((x) => x.model), rows.map((x) => x.ringWkt), srid];
+  const changed = `s.range_m IS DISTINCT FROM f.range_m::real OR s.footprint_model IS DISTINCT FROM f.model
+               OR (s.footprint IS NULL) <> (f.footprint IS NULL) OR NOT ST_OrderingEquals(s.footprint, f.footprint)`;
+  if (rows.length <= 50) {
+    const r = await db.query<{ n: number }>(
+      `WITH f AS MATERIALIZED (${build}),
+       u AS (UPDATE sectors s SET range_m = f.range_m, footprint_model = f.model, footprint = f.footprint FROM f WHERE s.id = f.id AND (${changed}) RETURNING 1)
+       SELECT count(*)::int AS n FROM u`,
+      params,
+    );
+    return r[0]?.n ?? 0;
+  }
+  await db.query(`CREATE TEMP TABLE IF NOT EXISTS coverage_footprint_stage (id int PRIMARY KEY, range_m float8, model text, footprint geometry) ON COMMIT DROP`);
+  await db.query(`TRUNCATE coverage_footprint_stage`);
+  await db.query(`INSERT INTO coverage_footprint_stage ${build}`, params);
+  await db.query(`ANALYZE coverage_footprint_stage`);
+  const r = await db.query<{ n: number }>(
+    `WITH u AS (UPDATE sectors s SET range_m = f.range_m, footprint_model = f.model, footprint = f.footprint
+                  FROM coverage_footprint_stage f WHERE s.id = f.id AND (${changed}) RETURNING 1)
      SELECT count(*)::int AS n FROM u`,
-    [rows.map((x) => x.id), rows.map((x) => x.rangeM), rows.map((x) => x.model), rows.map((x) => x.ringWkt), srid],
   );
   return r[0]?.n ?? 0;
 }
@@ -350,14 +360,20 @@ export function thresholdSql(villageAlias: string, technologyExpr: string, defau
        LIMIT 1), ${defaultParam})`;
 }
 
-/** The uncovered part of a village: its boundary less the union of the reaches of a technology (null when nothing is left). */
+/**
+ * The uncovered part of a village: its boundary less the union of the
+ * reaches of a technology (null when nothing is left). Each reach is first
+ * clipped to the village's box (ST_ClipByBox2D: cheap, no overlay; wedges and
+ * discs are convex so the pieces stay valid), which keeps the union small.
+ */
 export const GAP_SQL = `
   (SELECT CASE WHEN u.reach IS NULL THEN ST_Multi(v.boundary)
                WHEN ST_Covers(u.reach, v.boundary) THEN NULL
                ELSE (SELECT CASE WHEN ST_IsEmpty(x.g) THEN NULL ELSE x.g END
                        FROM (SELECT ST_Multi(ST_CollectionExtract(ST_Difference(v.boundary, u.reach), 3)) AS g) x) END
-     FROM (SELECT ST_Union(c.reach) AS reach FROM coverage_contributors c
-            WHERE c.technology = t.technology AND ST_Intersects(c.reach, v.boundary)) u)`;
+     FROM (SELECT ST_Union(ST_ClipByBox2D(c.reach, ST_Expand(box2d(v.boundary), 0.0001))) AS reach
+             FROM coverage_contributors c
+            WHERE c.technology = t.technology AND c.reach && v.boundary) u)`;
 
 /**
  * Applies covered-unit deltas: adds them to the rows (creating per-carrier
@@ -928,5 +944,35 @@ export async function selectToLonLat(db: Runner, points: { x: number; y: number 
        SELECT i, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), $3::int), 4326) AS g
          FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS u(x, y, i)) p ORDER BY i`,
     [points.map((p) => p.x), points.map((p) => p.y), srid],
+  );
+}
+
+// ----------------------------------------------------- full-recompute reads
+
+/** Every stored footprint and drop disc, as WKB, for counting in TypeScript (coverage.count.ts). */
+export async function selectFootprintWkb(db: Runner): Promise<{ technology: string; carrierId: number; wkb: Buffer }[]> {
+  return db.query(`SELECT technology, carrier_id AS "carrierId", ST_AsBinary(reach) AS wkb FROM coverage_contributors`);
+}
+
+/** Every location's village, units and stored coordinates. */
+export async function selectLocationPoints(db: Runner): Promise<{ v: number; u: number; x: number; y: number }[]> {
+  return db.query(`SELECT village_id AS v, units AS u, ST_X(geom) AS x, ST_Y(geom) AS y FROM locations`);
+}
+
+/** Stages counts computed outside SQL: any-carrier rows for every village and technology, per-carrier rows where covered. */
+export async function stageCounts(db: Runner, counts: { villageId: number; technology: string; carrierId: number; coveredUnits: number }[]): Promise<void> {
+  await db.query(
+    `WITH totals AS (
+       SELECT v.id AS village_id, coalesce(t.total, 0)::int AS total_units
+         FROM villages v LEFT JOIN (SELECT village_id, sum(units) AS total FROM locations GROUP BY village_id) t ON t.village_id = v.id),
+     c AS (SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[]) AS c(village_id, technology, carrier_id, covered))
+     INSERT INTO coverage_stage (village_id, technology, carrier_id, covered_units, total_units)
+     SELECT t.village_id, tech.technology, 0, coalesce(c.covered, 0), t.total_units
+       FROM totals t CROSS JOIN (VALUES ('4G'), ('5G'), ('FTTH')) AS tech(technology)
+       LEFT JOIN c ON c.village_id = t.village_id AND c.technology = tech.technology AND c.carrier_id = 0
+     UNION ALL
+     SELECT c.village_id, c.technology, c.carrier_id, c.covered, t.total_units
+       FROM c JOIN totals t ON t.village_id = c.village_id WHERE c.carrier_id <> 0`,
+    [counts.map((c) => c.villageId), counts.map((c) => c.technology), counts.map((c) => c.carrierId), counts.map((c) => c.coveredUnits)],
   );
 }

@@ -1,0 +1,162 @@
+// Point-in-footprint counting for the full recompute, done in TypeScript over
+// the very polygons stored in coverage_contributors (their EPSG:4326
+// vertices, read as WKB) and the locations' stored coordinates. The test is
+// the planar one PostGIS's ST_Intersects makes on the same coordinates, so
+// the result equals the SQL reference (stageVillageResults) except for points
+// lying exactly on a footprint edge; it is an order of magnitude faster on
+// heavily overlapping footprints because each (location, footprint) pair
+// costs a few arithmetic operations instead of a heap fetch and a geometry
+// deserialisation.
+
+export interface Footprint {
+  technology: string;
+  carrierId: number;
+  /** Exterior ring (closed), x = longitude, y = latitude. */
+  ring: Float64Array;
+  holes: Float64Array[];
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** Parses an ISO WKB Polygon (as returned by ST_AsBinary) into rings of x,y pairs. */
+export function parseWkbPolygon(buf: Buffer): Float64Array[] {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let o = 0;
+  const le = view.getUint8(o) === 1;
+  o += 1;
+  const type = view.getUint32(o, le);
+  o += 4;
+  if (type !== 3) throw new Error(`expected a WKB Polygon, got type ${type}`);
+  const rings = view.getUint32(o, le);
+  o += 4;
+  const out: Float64Array[] = [];
+  for (let r = 0; r < rings; r++) {
+    const n = view.getUint32(o, le);
+    o += 4;
+    const ring = new Float64Array(n * 2);
+    for (let i = 0; i < n * 2; i++) {
+      ring[i] = view.getFloat64(o, le);
+      o += 8;
+    }
+    out.push(ring);
+  }
+  return out;
+}
+
+/** Even-odd ray casting; points on an edge may fall either way (measure zero). */
+export function ringContains(ring: Float64Array, x: number, y: number): boolean {
+  let inside = false;
+  const n = ring.length / 2;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const xi = ring[2 * i]!;
+    const yi = ring[2 * i + 1]!;
+    const xj = ring[2 * j]!;
+    const yj = ring[2 * j + 1]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+export function footprintContains(f: Footprint, x: number, y: number): boolean {
+  if (x < f.minX || x > f.maxX || y < f.minY || y > f.maxY) return false;
+  if (!ringContains(f.ring, x, y)) return false;
+  for (const h of f.holes) if (ringContains(h, x, y)) return false;
+  return true;
+}
+
+export interface LocationPoints {
+  villageId: Int32Array;
+  units: Int32Array;
+  x: Float64Array;
+  y: Float64Array;
+}
+
+export interface CountRow {
+  villageId: number;
+  technology: string;
+  /** 0 = any carrier. */
+  carrierId: number;
+  coveredUnits: number;
+}
+
+/**
+ * Covered units per village, technology and carrier (and any carrier): a
+ * uniform grid over the footprints' boxes answers "which footprints may
+ * contain this point", then the exact test decides.
+ */
+export function countCovered(footprints: Footprint[], locations: LocationPoints, cellDeg = 0.01): CountRow[] {
+  const grid = new Map<number, number[]>();
+  const key = (i: number, j: number) => i * 1_000_003 + j;
+  footprints.forEach((f, idx) => {
+    for (let i = Math.floor(f.minX / cellDeg); i <= Math.floor(f.maxX / cellDeg); i++) {
+      for (let j = Math.floor(f.minY / cellDeg); j <= Math.floor(f.maxY / cellDeg); j++) {
+        const k = key(i, j);
+        const list = grid.get(k);
+        if (list) list.push(idx);
+        else grid.set(k, [idx]);
+      }
+    }
+  });
+  // Technologies and carriers as small integers; per-location "already
+  // counted" marks as a tiny array, totals keyed by numbers.
+  const techIndex = new Map<string, number>();
+  const techNames: string[] = [];
+  const carrierIndex = new Map<number, number>();
+  const carrierIds: number[] = [0];
+  const fTech = new Int32Array(footprints.length);
+  const fCarrier = new Int32Array(footprints.length);
+  footprints.forEach((f, i) => {
+    if (!techIndex.has(f.technology)) {
+      techIndex.set(f.technology, techNames.length);
+      techNames.push(f.technology);
+    }
+    if (!carrierIndex.has(f.carrierId)) {
+      carrierIndex.set(f.carrierId, carrierIds.length);
+      carrierIds.push(f.carrierId);
+    }
+    fTech[i] = techIndex.get(f.technology)!;
+    fCarrier[i] = carrierIndex.get(f.carrierId)!;
+  });
+  const slots = techNames.length * carrierIds.length;
+  const totals = new Map<number, Float64Array>();
+  const seenStamp = new Int32Array(Math.max(1, slots));
+  const n = locations.x.length;
+  for (let p = 0; p < n; p++) {
+    const x = locations.x[p]!;
+    const y = locations.y[p]!;
+    const list = grid.get(key(Math.floor(x / cellDeg), Math.floor(y / cellDeg)));
+    if (!list) continue;
+    const stamp = p + 1;
+    let acc: Float64Array | undefined;
+    for (const idx of list) {
+      const slot = fTech[idx]! * carrierIds.length + fCarrier[idx]!;
+      if (seenStamp[slot] === stamp) continue;
+      if (!footprintContains(footprints[idx]!, x, y)) continue;
+      seenStamp[slot] = stamp;
+      const v = locations.villageId[p]!;
+      acc ??= totals.get(v);
+      if (!acc) {
+        acc = new Float64Array(slots);
+        totals.set(v, acc);
+      }
+      const u = locations.units[p]!;
+      acc[slot] = acc[slot]! + u;
+      const anySlot = fTech[idx]! * carrierIds.length;
+      if (seenStamp[anySlot] !== stamp) {
+        seenStamp[anySlot] = stamp;
+        acc[anySlot] = acc[anySlot]! + u;
+      }
+    }
+  }
+  const out: CountRow[] = [];
+  for (const [villageId, acc] of totals) {
+    for (let slot = 0; slot < slots; slot++) {
+      if (acc[slot]! > 0) {
+        out.push({ villageId, technology: techNames[Math.floor(slot / carrierIds.length)]!, carrierId: carrierIds[slot % carrierIds.length]!, coveredUnits: acc[slot]! });
+      }
+    }
+  }
+  return out;
+}
