@@ -7,8 +7,8 @@
 //
 //   BENCH_PROVINCE_URL  default: DATABASE_URL, else postgres://registry:registry@127.0.0.1:5432/registry
 //                       (npm run data:load)
-//   BENCH_NATIONAL_URL  default: postgres://registry:registry@127.0.0.1:5432/registry_national
-//                       (npm run data:synthetic -- --scale 30); skipped when it cannot be reached
+//   BENCH_NATIONAL_URL  default: …/registry_national, else …/registry_data_national
+//                       (npm run data:synthetic -- --scale 30); skipped when neither has villages
 //   BENCH_RUNS          cold page loads per measure (default 5)
 //
 // Each run is a fresh browser context (empty cache, no service worker), so
@@ -107,14 +107,19 @@ async function measure(label: string, url: string, browser: Browser): Promise<bo
 async function main() {
   if (!existsSync(join(CLIENT_DIST, 'index.html'))) throw new Error('client/dist is missing: run npm run build first');
   const province = process.env.BENCH_PROVINCE_URL ?? process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
-  const national = process.env.BENCH_NATIONAL_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry_national';
+  // npm run data:synthetic writes registry_data_national by default; the coverage benchmark's docs say registry_national.
+  const nationalCandidates = process.env.BENCH_NATIONAL_URL
+    ? [process.env.BENCH_NATIONAL_URL]
+    : ['registry_national', 'registry_data_national'].map((db) => `postgres://registry:registry@127.0.0.1:5432/${db}`);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   let ok = true;
   try {
     console.log(`client benchmark: ${RUNS} cold loads per measure, headless Chromium (SwiftShader WebGL), loopback`);
     if (await reachable(province)) ok = (await measure('default dataset', province, browser)) && ok;
     else throw new Error(`no dataset at BENCH_PROVINCE_URL (${province.replace(/:[^:@/]*@/, ':***@')}): run npm run data:load`);
-    if (await reachable(national)) ok = (await measure('national-scale dataset', national, browser)) && ok;
+    let national: string | null = null;
+    for (const url of nationalCandidates) if (!national && (await reachable(url))) national = url;
+    if (national) ok = (await measure('national-scale dataset', national, browser)) && ok;
     else console.log('\nnational-scale dataset: not found at BENCH_NATIONAL_URL, skipped (npm run data:synthetic -- --scale 30 into it)');
   } finally {
     await browser.close();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeValue, factEntries, freeCapacityEntries } from './facts';
+import { describeValue, factEntries, fieldKey, freeCapacityEntries } from './facts';
 
 describe('feature facts', () => {
   it('keeps scalar fields and drops geometry, nested lists and empties', () => {
-    expect(factEntries({ id: 1, code: 'S1', geometry: { type: 'Point' }, tenancies: [], heightM: 30, name: '', note: null })).toEqual([
+    expect(factEntries({ id: 1, code: 'S1', geometry: { type: 'Point' }, tenancies: [], heightM: 30, ownerCarrierId: 3, name: '', note: null })).toEqual([
       ['code', 'S1'],
       ['heightM', 30],
     ]);
@@ -13,6 +13,10 @@ describe('feature facts', () => {
       ['free_capacity', 2],
       ['ports_free', 5],
     ]);
+  });
+  it('names a field by its dictionary key, from either spelling', () => {
+    expect(fieldKey('free_capacity')).toBe('field.freeCapacity');
+    expect(fieldKey('heightM')).toBe('field.heightM');
   });
   it('formats values by locale', () => {
     expect(describeValue(1234.5, 'vi')).toBe('1.234,5');

@@ -8,7 +8,13 @@ const HIDDEN = new Set(['geometry', 'geom', 'version', 'tenancies', 'sectors', '
 
 /** Scalar fields worth showing, in the object's own order. */
 export function factEntries(object: Record<string, unknown>): [string, unknown][] {
-  return Object.entries(object).filter(([key, value]) => !HIDDEN.has(key) && value !== null && value !== undefined && value !== '' && typeof value !== 'object');
+  // Internal ids (ownerCarrierId, villageId…) say nothing to a reader; codes and names do.
+  return Object.entries(object).filter(([key, value]) => !HIDDEN.has(key) && !/Id$/.test(key) && value !== null && value !== undefined && value !== '' && typeof value !== 'object');
+}
+
+/** camelCase or snake_case field name → the dictionary key of its label. */
+export function fieldKey(name: string): string {
+  return `field.${name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}`;
 }
 
 /** Fields that say how much room is left: free tenant places, ports, ducts, positions. */

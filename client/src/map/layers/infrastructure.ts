@@ -20,8 +20,8 @@ export function overlayLayers(overlay: OverlayId, colours: CarrierColours): Laye
       ];
     case 'sectors':
       return [
-        { id: 'sectors-fill', type: 'fill', source: 'sectors', 'source-layer': 'sectors', minzoom: 12, paint: { 'fill-color': ownerColour(colours, 'carrier'), 'fill-opacity': 0.12 } },
-        { id: 'sectors-line', type: 'line', source: 'sectors', 'source-layer': 'sectors', minzoom: 12, paint: { 'line-color': ownerColour(colours, 'carrier'), 'line-width': 0.8, 'line-opacity': 0.6 } },
+        { id: 'sectors-fill', type: 'fill', source: 'sectors', 'source-layer': 'sectors', minzoom: 12, paint: { 'fill-color': ownerColour(colours, 'carrier'), 'fill-opacity': 0.04 } },
+        { id: 'sectors-line', type: 'line', source: 'sectors', 'source-layer': 'sectors', minzoom: 12, paint: { 'line-color': ownerColour(colours, 'carrier'), 'line-width': 0.7, 'line-opacity': 0.45 } },
       ];
     case 'trenches':
       return [
@@ -73,7 +73,9 @@ export function overlayLayers(overlay: OverlayId, colours: CarrierColours): Laye
 }
 
 function fibreLayers(): LayerSpecification[] {
-  const width = ['*', matchProperty('kind', { backbone: 3, distribution: 2.2, access: 1.4, drop: 0.8 }, 1), zoomLinear([8, 0.6], [16, 2.5])] as ExpressionSpecification;
+  // Width by kind, scaled by zoom: "zoom" may only be the input of a top-level interpolate.
+  const byKind = matchProperty('kind', { backbone: 3, distribution: 2.2, access: 1.4, drop: 0.8 }, 1);
+  const width = ['interpolate', ['linear'], ['zoom'], 8, ['*', 0.6, byKind], 16, ['*', 2.5, byKind]] as ExpressionSpecification;
   const base = (id: string, placements: string[], dash?: number[]): LayerSpecification => ({
     id,
     type: 'line',
