@@ -7,7 +7,7 @@ export interface RouteDef {
   label: MessageKey;
   /** Who sees it in the navigation; undefined = everyone, the public included. */
   roles?: Role[];
-  /** Part 2 screens (carrier registration/import, officer desk, plan dashboard) are declared but not built yet. */
+  /** False: declared but not built yet (hidden from the navigation; features/placeholder answers a direct visit). */
   ready: boolean;
   inNav: boolean;
   component: LazyExoticComponent<ComponentType>;
@@ -16,7 +16,6 @@ export interface RouteDef {
 const MapPage = lazy(() => import('./features/map/map-page'));
 const IndicatorsPage = lazy(() => import('./features/public/indicators-page'));
 const LoginPage = lazy(() => import('./features/auth/login-page'));
-const Placeholder = lazy(() => import('./features/placeholder/placeholder-page'));
 const DashboardPage = lazy(() => import('./features/dashboard/dashboard-page'));
 const DeskPage = lazy(() => import('./features/officer/desk-page'));
 const CarrierPage = lazy(() => import('./features/carrier/carrier-page'));
