@@ -93,6 +93,9 @@ function touchedSources(layer: string, reach: { coverageM: number; accessPointM:
         { source: 'access-points', widenM: 0 },
         { source: 'villages', widenM: reach.accessPointM },
       ];
+    case 'locations':
+      // Households moved or added: the village's shares are recomputed.
+      return [{ source: 'villages', widenM: 0 }];
     case 'villages':
     case 'village-coverage':
     case 'coverage':
