@@ -98,18 +98,26 @@ export async function updateParameterValue(db: Runner, key: string, value: numbe
  * of the sites' centre. Chosen from the data, never hard-coded.
  */
 export async function selectMetricSrid(db: Runner): Promise<number> {
-  const rows = await db.query<{ setting: unknown; vx: number | null; vy: number | null; sx: number | null; sy: number | null }>(
-    `SELECT (SELECT value FROM settings WHERE key = 'metric_srid') AS setting,
-            ST_X(v.c) AS vx, ST_Y(v.c) AS vy, ST_X(s.c) AS sx, ST_Y(s.c) AS sy
+  const srid = await selectMetricSridOrNull(db);
+  if (srid === null) throw new Error('no metric CRS: settings.metric_srid is not set and there are no villages or sites to choose a UTM zone from');
+  return srid;
+}
+
+/** As selectMetricSrid, null when the database holds nothing to choose from. */
+export async function selectMetricSridOrNull(db: Runner): Promise<number | null> {
+  const setting = await db.query<{ value: unknown }>(`SELECT value FROM settings WHERE key = 'metric_srid'`);
+  const fromSetting = parseSrid(setting[0]?.value);
+  if (fromSetting) return fromSetting;
+  // Only without the setting: the centre of the villages' (else the sites') extent.
+  const rows = await db.query<{ vx: number | null; vy: number | null; sx: number | null; sy: number | null }>(
+    `SELECT ST_X(v.c) AS vx, ST_Y(v.c) AS vy, ST_X(s.c) AS sx, ST_Y(s.c) AS sy
        FROM (SELECT ST_Centroid(ST_Extent(boundary)::geometry) AS c FROM villages) v,
             (SELECT ST_Centroid(ST_Extent(geom)::geometry) AS c FROM sites) s`,
   );
   const row = rows[0];
-  const fromSetting = parseSrid(row?.setting);
-  if (fromSetting) return fromSetting;
   if (row?.vx != null && row.vy != null) return utmEpsgForLonLat(row.vx, row.vy);
   if (row?.sx != null && row.sy != null) return utmEpsgForLonLat(row.sx, row.sy);
-  throw new Error('no metric CRS: settings.metric_srid is not set and there are no villages or sites to choose a UTM zone from');
+  return null;
 }
 
 function parseSrid(value: unknown): number | null {

@@ -16,7 +16,7 @@ import type { Technology } from '@registry/shared/enums';
 import type { AreaClass } from '@registry/shared/enums';
 import { PARAMETER_KEYS, environmentsFor, maplDbFor, parameter } from '@registry/shared/radio/parameters';
 import { solveRange, type RangeInput, type RangeResult } from '@registry/shared/radio/range';
-import { footprintRingMeters, ringToWkt } from '@registry/shared/radio/wedge';
+import { footprintRingMeters, ringToWkt, utmEpsgForLonLat } from '@registry/shared/radio/wedge';
 import {
   CREATE_STAGE_SQL,
   applyDeltas,
@@ -28,7 +28,7 @@ import {
   redrawGaps,
   replaceAllContributors,
   resolveChangedSources,
-  selectMetricSrid,
+  selectMetricSridOrNull,
   selectParameterRows,
   selectSectorRadioInputs,
   selectFootprintWkb,
@@ -51,8 +51,14 @@ export interface ModelContext {
   srid: number;
 }
 
-export async function loadModelContext(db: Runner): Promise<ModelContext> {
-  const [rows, srid] = await Promise.all([selectParameterRows(db), selectMetricSrid(db)]);
+/**
+ * Parameters and metric CRS. With an empty database (no villages, no sites)
+ * the CRS falls back to the UTM zone of `fallbackLonLat` when given (a
+ * what-if point), else to 0 (nothing to compute).
+ */
+export async function loadModelContext(db: Runner, fallbackLonLat?: [number, number]): Promise<ModelContext> {
+  const rows = await selectParameterRows(db);
+  const srid = (await selectMetricSridOrNull(db)) ?? (fallbackLonLat ? utmEpsgForLonLat(fallbackLonLat[0], fallbackLonLat[1]) : 0);
   return { params: parameterMap(rows), srid };
 }
 
@@ -128,6 +134,13 @@ export async function recomputeFullWith(client: pg.PoolClient | pg.Client, optio
   await db.query('SET LOCAL jit = off');
   const ctx = await loadModelContext(db);
   const runId = await insertRun(db, 'full', ctx.params, options.triggeredBy ?? null);
+  if (ctx.srid === 0) {
+    // No villages and no sites: nothing can be covered.
+    await db.query('DELETE FROM coverage_contributors');
+    await db.query('DELETE FROM village_coverage');
+    await finishRun(db, runId, 0);
+    return runId;
+  }
   const villageIds = (await db.query<{ id: number }>('SELECT id FROM villages ORDER BY id')).map((r) => r.id);
   const total = villageIds.length;
   options.onProgress?.(0, total);
@@ -213,6 +226,7 @@ export async function recomputeSources(db: Runner, change: SourceChange, trigger
   }
   await lockCoverage(db);
   const ctx = await loadModelContext(db);
+  if (ctx.srid === 0) return { runId: null, sectorIds: [], accessPointIds: [], villageIds: [] };
   const sources = await resolveChangedSources(db, wanted);
   await deriveSectorFootprints(db, ctx, sources.sectorIds);
   const changes = await swapContributors(db, sources.sectorIds, sources.accessPointIds, dropDiscWkt(ctx.params), ctx.srid);

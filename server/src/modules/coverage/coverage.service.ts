@@ -292,9 +292,9 @@ export function createCoverageService(deps: CoverageServiceDeps) {
  */
 export async function whatIf(runner: Runner | DbOrTx, input: WhatIfInput): Promise<WhatIfResult> {
   const db: Runner = 'execute' in runner ? drizzleRunner(runner) : runner;
-  const ctx = await loadModelContext(db);
-  const params = { ...DEFAULT_PARAMETERS, ...ctx.params };
   const [lon, lat] = input.geometry.coordinates as [number, number];
+  const ctx = await loadModelContext(db, [lon, lat]);
+  const params = { ...DEFAULT_PARAMETERS, ...ctx.params };
   const [areaClass] = await selectAreaClassesAt(db, [{ lon, lat }]);
   const sectors = input.sectors.length ? input.sectors : [{ azimuthDeg: 0, beamwidthDeg: 360 }];
   const footprints = sectors.map((s) => {
