@@ -203,11 +203,13 @@ async function checkExplicitUrl(url: string, fresh: boolean): Promise<string> {
   try {
     await ensurePostgis(url);
     if (fresh) {
-      // A given test database is emptied, not dropped: the user may not own it.
+      // A given test database is emptied, not dropped: the user may not be
+      // allowed to create databases. Everything the user owns goes (tables,
+      // the migrations' bookkeeping); PostGIS, created by a superuser, stays.
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        await client.query('DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE EXTENSION IF NOT EXISTS postgis;');
+        await client.query('SET client_min_messages = warning; DROP OWNED BY CURRENT_USER; CREATE SCHEMA IF NOT EXISTS public; CREATE EXTENSION IF NOT EXISTS postgis;');
       } finally {
         await client.end();
       }
