@@ -108,6 +108,23 @@ describe('public map', () => {
     await context.close();
   });
 
+  it('says where the data comes from: the about box lists sources, licences and the synthetic label', async () => {
+    const { page, context } = await newPage(browser, server.baseUrl);
+    await page.goto('/indicators');
+    await page.getByRole('button', { name: 'Giới thiệu' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const about = (await (await fetch(`${server.baseUrl}/api/about`)).json()) as { dataset: { attribution: string[]; synthetic: boolean } };
+    expect(about.dataset.attribution.length).toBeGreaterThan(0);
+    const text = await dialog.textContent();
+    for (const line of about.dataset.attribution) expect(text).toContain(line);
+    expect(text).toContain('Dữ liệu minh họa tổng hợp');
+    await screenshot(page, 'about');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await context.close();
+  });
+
   it('fits a tablet screen', async () => {
     const { page, context } = await newPage(browser, server.baseUrl, { viewport: { width: 1024, height: 768 } });
     await page.goto('/');

@@ -14,6 +14,7 @@ export const en: Record<MessageKey, string> = {
   'nav.carrier': 'Carrier assets',
   'nav.desk': 'Permit desk',
   'nav.plan': 'Plan dashboard',
+  'nav.imports': 'Import',
   'nav.about': 'About',
   'nav.login': 'Log in',
   'nav.logout': 'Log out',
@@ -234,5 +235,6 @@ export const en: Record<MessageKey, string> = {
   'about.softwareText': 'Open source (AGPL-3.0-or-later). Map: MapLibre GL JS (BSD-3-Clause).',
   'about.close': 'Close',
   'about.loadedAt': 'Loaded at',
+  'about.methods': 'How the synthetic data was generated',
   'about.seed': 'Generator seed',
 };

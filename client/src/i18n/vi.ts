@@ -13,6 +13,7 @@ export const vi = {
   'nav.carrier': 'Hạ tầng nhà mạng',
   'nav.desk': 'Hồ sơ cấp phép',
   'nav.plan': 'Theo dõi kế hoạch',
+  'nav.imports': 'Nhập dữ liệu',
   'nav.about': 'Giới thiệu',
   'nav.login': 'Đăng nhập',
   'nav.logout': 'Đăng xuất',
@@ -233,6 +234,7 @@ export const vi = {
   'about.softwareText': 'Mã nguồn mở (AGPL-3.0-or-later). Bản đồ: MapLibre GL JS (BSD-3-Clause).',
   'about.close': 'Đóng',
   'about.loadedAt': 'Thời điểm nạp dữ liệu',
+  'about.methods': 'Cách sinh dữ liệu tổng hợp',
   'about.seed': 'Hạt giống sinh dữ liệu',
 } as const;
 

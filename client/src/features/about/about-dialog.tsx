@@ -23,27 +23,29 @@ export function AboutDialog({ open, onClose }: { open: boolean; onClose(): void 
             <h3>{t('about.dataset')}</h3>
             {data.dataset ? (
               <dl className="facts">
-                <dt>{t('panel.name')}</dt>
-                <dd>
-                  {data.dataset.province ?? data.dataset.name} ({data.dataset.name})
-                </dd>
+                <div className="fact">
+                  <dt>{t('panel.name')}</dt>
+                  <dd>
+                    {data.dataset.province ?? data.dataset.name} ({data.dataset.name})
+                  </dd>
+                </div>
                 {data.dataset.synthetic && (
-                  <>
+                  <div className="fact">
                     <dt>{t('app.synthetic')}</dt>
                     <dd className="synthetic-note">{t('app.syntheticLong')}</dd>
-                  </>
+                  </div>
                 )}
                 {data.dataset.seed !== null && (
-                  <>
+                  <div className="fact">
                     <dt>{t('about.seed')}</dt>
                     <dd>{String(data.dataset.seed)}</dd>
-                  </>
+                  </div>
                 )}
                 {data.dataset.loadedAt && (
-                  <>
+                  <div className="fact">
                     <dt>{t('about.loadedAt')}</dt>
                     <dd>{dateTime(data.dataset.loadedAt)}</dd>
-                  </>
+                  </div>
                 )}
               </dl>
             ) : (
@@ -57,10 +59,10 @@ export function AboutDialog({ open, onClose }: { open: boolean; onClose(): void 
             </ul>
             {data.dataset && Object.keys(data.dataset.methods).length > 0 && (
               <details>
-                <summary>{t('planner.parameters')}</summary>
+                <summary>{t('about.methods')}</summary>
                 <dl className="facts small">
                   {Object.entries(data.dataset.methods).map(([k, v]) => (
-                    <div key={k}>
+                    <div key={k} className="fact">
                       <dt>{k}</dt>
                       <dd>{v}</dd>
                     </div>
