@@ -157,7 +157,23 @@ async function tileList(pool: pg.Pool, templates: (layer: string) => string): Pr
   return out;
 }
 
-function runPgbench(url: string, tiles: Tile[], templates: (layer: string) => string, connections: number, seconds: number): Result {
+interface Samples {
+  latencies: number[];
+  dense: number[];
+  /** Measured time, seconds (pgbench: transactions ÷ its tps, which leaves out connecting). */
+  seconds: number;
+  errors: number;
+}
+
+function summarise(name: string, connections: number, slices: Samples[]): Result {
+  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const dense = slices.flatMap((s) => s.dense).sort((a, b) => a - b);
+  const seconds = slices.reduce((t, s) => t + s.seconds, 0);
+  const errors = slices.reduce((t, s) => t + s.errors, 0);
+  return { name, connections, requests: latencies.length, tilesPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), denseP99: percentile(dense, 99), errors };
+}
+
+function runPgbench(url: string, tiles: Tile[], templates: (layer: string) => string, connections: number, seconds: number): Samples {
   const dir = mkdtempSync(join(tmpdir(), 'bench-tiles-'));
   try {
     const files = tiles.map((t, i) => {
@@ -182,10 +198,8 @@ function runPgbench(url: string, tiles: Tile[], templates: (layer: string) => st
       }
     }
     const tps = Number(/tps = ([\d.]+)/.exec(res.stdout)?.[1] ?? NaN);
-    latencies.sort((a, b) => a - b);
-    dense.sort((a, b) => a - b);
     const failed = Number(/number of failed transactions: (\d+)/.exec(res.stdout)?.[1] ?? 0);
-    return { name: 'pgbench (SQL floor)', connections, requests: latencies.length, tilesPerSecond: tps, p50: percentile(latencies, 50), p99: percentile(latencies, 99), denseP99: percentile(dense, 99), errors: failed };
+    return { latencies, dense, seconds: latencies.length / tps, errors: failed };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -203,7 +217,7 @@ function fetchTile(agent: http.Agent, port: number, path: string): Promise<{ sta
   });
 }
 
-async function runHttp(name: string, port: number, prefix: string, tiles: Tile[], connections: number, seconds: number): Promise<Result> {
+async function runHttp(name: string, port: number, prefix: string, tiles: Tile[], connections: number, seconds: number, warmUp: boolean): Promise<Samples> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
   const dense: number[] = [];
@@ -216,11 +230,11 @@ async function runHttp(name: string, port: number, prefix: string, tiles: Tile[]
   };
   // One checked pass first (opens sockets, prepares statements, fills caches),
   // then unmeasured passes for a second so V8 has optimised the server's hot path.
-  for (const tile of tiles) {
+  for (const tile of warmUp ? tiles : []) {
     const res = await fetchTile(agent, port, `${prefix}/${tile.layer}/${tile.z}/${tile.x}/${tile.y}.mvt`);
     if (!check(tile, res, true)) throw new Error(`${name}: ${tile.layer}/${tile.z}/${tile.x}/${tile.y} answered ${res.status} with a different feature count than the SQL`);
   }
-  for (const warmUntil = performance.now() + 1000; performance.now() < warmUntil; ) {
+  for (const warmUntil = performance.now() + (warmUp ? 1000 : 0); performance.now() < warmUntil; ) {
     await Promise.all(Array.from({ length: connections }, (_, w) => fetchTile(agent, port, `${prefix}/${tiles[w % tiles.length]!.layer}/${tiles[w % tiles.length]!.z}/${tiles[w % tiles.length]!.x}/${tiles[w % tiles.length]!.y}.mvt`)));
   }
   const deadline = performance.now() + seconds * 1000;
@@ -240,9 +254,7 @@ async function runHttp(name: string, port: number, prefix: string, tiles: Tile[]
   );
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  dense.sort((a, b) => a - b);
-  return { name, connections, requests: latencies.length, tilesPerSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), denseP99: percentile(dense, 99), errors };
+  return { latencies, dense, seconds: elapsed, errors };
 }
 
 async function startServer(url: string, cacheBytes: number): Promise<{ port: number; stop: () => Promise<void> }> {
@@ -270,6 +282,7 @@ async function startServer(url: string, cacheBytes: number): Promise<{ port: num
   };
 }
 
+const SLICE_SECONDS = 2;
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
 async function main() {
@@ -288,14 +301,23 @@ async function main() {
   for (const t of tiles) console.log(`  ${t.kind.padEnd(8)} ${t.layer}/${t.z}/${t.x}/${t.y}  ${t.features} features`);
 
   const results: Result[] = [];
-  // pgbench and the cache-off server alternate per concurrency, as do the warm
-  // server and the ceiling, so each pair sees the same machine load.
+  // Each pair (pgbench and the cache-off server; the warm server and the
+  // ceiling) runs in alternating slices of SLICE_SECONDS, so both sides of a
+  // ratio see the same machine load even when other work comes and goes.
+  const slices = Math.max(1, Math.round(args.seconds / SLICE_SECONDS));
+  const sliceSeconds = args.seconds / slices;
   if (args.runs.has('pgbench') || args.runs.has('cold')) {
     const cold = args.runs.has('cold') ? await startServer(url, 0) : null;
     try {
       for (const c of args.connections) {
-        if (args.runs.has('pgbench')) results.push(runPgbench(url, tiles, templates, c, args.seconds));
-        if (cold) results.push(await runHttp('server, cache off', cold.port, '/tiles', tiles, c, args.seconds));
+        const floor: Samples[] = [];
+        const server: Samples[] = [];
+        for (let i = 0; i < slices; i++) {
+          if (args.runs.has('pgbench')) floor.push(runPgbench(url, tiles, templates, c, Math.max(1, Math.round(sliceSeconds))));
+          if (cold) server.push(await runHttp('server, cache off', cold.port, '/tiles', tiles, c, sliceSeconds, i === 0));
+        }
+        if (floor.length) results.push(summarise('pgbench (SQL floor)', c, floor));
+        if (server.length) results.push(summarise('server, cache off', c, server));
       }
     } finally {
       await cold?.stop();
@@ -304,10 +326,15 @@ async function main() {
   if (args.runs.has('warm') || args.runs.has('ceiling')) {
     const warm = await startServer(url, 256 * 1024 * 1024);
     try {
-      // Alternated per concurrency so both see the same machine load.
       for (const c of args.connections) {
-        if (args.runs.has('warm')) results.push(await runHttp('server, cache warm', warm.port, '/tiles', tiles, c, args.seconds));
-        if (args.runs.has('ceiling')) results.push(await runHttp('in-memory ceiling', warm.port, '/bench/ceiling', tiles, c, args.seconds));
+        const server: Samples[] = [];
+        const ceiling: Samples[] = [];
+        for (let i = 0; i < slices; i++) {
+          if (args.runs.has('warm')) server.push(await runHttp('server, cache warm', warm.port, '/tiles', tiles, c, sliceSeconds, i === 0));
+          if (args.runs.has('ceiling')) ceiling.push(await runHttp('in-memory ceiling', warm.port, '/bench/ceiling', tiles, c, sliceSeconds, i === 0));
+        }
+        if (server.length) results.push(summarise('server, cache warm', c, server));
+        if (ceiling.length) results.push(summarise('in-memory ceiling', c, ceiling));
       }
     } finally {
       await warm.stop();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gzip as gzipCallback, constants as zlibConstants } from 'node:zlib';
+import { gzip as gzipCallback, gzipSync, constants as zlibConstants } from 'node:zlib';
 import pg from 'pg';
 import type { BBox } from '@registry/shared/geo/geometry';
 import type { Actor } from '../../context';
@@ -24,8 +24,19 @@ const gzip = promisify(gzipCallback);
 
 export const BASEMAP = 'basemap';
 export const MAX_ZOOM = 22;
-/** Speed over ratio: tiles are small and made on the request path. */
+/** Speed over ratio: tiles are made on the request path. */
 const GZIP_LEVEL = 4;
+/**
+ * Below this size gzip runs inline (well under a millisecond): a hop to the
+ * thread pool and back costs more than it saves. Larger overview tiles go to
+ * the pool so the event loop keeps serving.
+ */
+const INLINE_GZIP_MAX_BYTES = 64 * 1024;
+
+async function compress(mvt: Buffer): Promise<Buffer> {
+  const options = { level: GZIP_LEVEL, memLevel: 9, strategy: zlibConstants.Z_DEFAULT_STRATEGY };
+  return mvt.length <= INLINE_GZIP_MAX_BYTES ? gzipSync(mvt, options) : gzip(mvt, options);
+}
 
 export interface TileServiceDeps {
   pool: pg.Pool;
@@ -209,7 +220,7 @@ export function createTileService(deps: TileServiceDeps) {
       x,
       y,
       empty,
-      gzip: empty ? mvt : await gzip(mvt, { level: GZIP_LEVEL, memLevel: 9, strategy: zlibConstants.Z_DEFAULT_STRATEGY }),
+      gzip: empty ? mvt : await compress(mvt),
       etag: empty ? '' : `W/"${createHash('sha1').update(mvt).digest('base64url').slice(0, 22)}"`,
     };
     cache.set(key, tile, epoch);
