@@ -7,6 +7,9 @@ import { buildTestApp, createTestCarrier, unique } from '../../../test/helpers';
 describe('GET /api/search', () => {
   let app: FastifyInstance;
   const tag = unique('s').toLowerCase();
+  // Rows this test adds, removed afterwards: the test database also holds the default dataset,
+  // whose own tests (village partition, counts) must not see them.
+  const created = { communeId: 0, carrierId: 0 };
   const villageName = `Thôn Đông Bắc Giang ${tag}`;
   beforeAll(async () => {
     app = await buildTestApp();
@@ -17,12 +20,14 @@ describe('GET /api/search', () => {
        VALUES ($1, $2, 'Xã', 'commune', '2020-01-01', 'test', ST_Multi(ST_MakeEnvelope(106.1, 21.2, 106.2, 21.3, 4326))) RETURNING id`,
       [unique('9'), `Xã Tân Dĩnh ${tag}`],
     );
+    created.communeId = commune.rows[0]!.id;
     await pool.query(
       `INSERT INTO villages (code, name, commune_id, boundary, households, area_class)
        VALUES ($1, $2, $3, ST_Multi(ST_MakeEnvelope(106.1, 21.2, 106.15, 21.25, 4326)), 120, 'rural')`,
       [unique('V'), villageName, commune.rows[0]!.id],
     );
     const carrier = await createTestCarrier(pool);
+    created.carrierId = carrier.id;
     for (const [name, isPublic] of [[`Trạm Đồi Thông ${tag}`, true], [`Trạm Ẩn Đồi ${tag}`, false]] as const) {
       await pool.query(
         `INSERT INTO sites (code, name, owner_carrier_id, geom, structure_type, height_m, is_public)
@@ -32,6 +37,11 @@ describe('GET /api/search', () => {
     }
   });
   afterAll(async () => {
+    const pool = app.database.pool;
+    await pool.query('DELETE FROM sites WHERE owner_carrier_id = $1', [created.carrierId]);
+    await pool.query('DELETE FROM carriers WHERE id = $1', [created.carrierId]);
+    await pool.query('DELETE FROM villages WHERE commune_id = $1', [created.communeId]);
+    await pool.query('DELETE FROM admin_units WHERE id = $1', [created.communeId]);
     await app.close();
   });
 
