@@ -87,6 +87,19 @@ describe('planner', () => {
     await screenshot(page, 'planner-what-if');
   });
 
+  it('drags the candidate to a new place, which clears the stale result', async () => {
+    const before = Number(await page.getByLabel('Kinh độ').inputValue());
+    const lat = Number(await page.getByLabel('Vĩ độ').inputValue());
+    const from = await mapPointOnPage(page, [before, lat]);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 40, from.y, { steps: 5 });
+    await page.mouse.move(from.x + 80, from.y, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByLabel('Kinh độ').inputValue().then(Number)).toBeGreaterThan(before);
+    expect(await page.getByTestId('what-if-table').count()).toBe(0);
+  });
+
   it('is refused a write the navigation never offered (the API enforces roles, not the menu)', async () => {
     const { page: visitor, context: visitorContext } = await newPage(browser, server.baseUrl);
     await visitor.goto('/');
