@@ -91,6 +91,17 @@ export const en: Record<MessageKey, string> = {
   'zone.underground_required': 'Underground required',
   'zone.planned_tower_area': 'Planned tower area',
 
+  'assetStatus.planned': 'Planned',
+  'assetStatus.permitted': 'Permitted',
+  'assetStatus.active': 'Active',
+  'assetStatus.decommissioned': 'Decommissioned',
+  'structure.greenfield_tower': 'Greenfield tower',
+  'structure.rooftop': 'Rooftop',
+  'structure.monopole': 'Monopole',
+  'structure.pole_mounted': 'Pole-mounted',
+  'structure.small_cell': 'Small cell',
+  'structure.indoor': 'Indoor',
+
   'panel.close': 'Close',
   'panel.facts': 'Facts',
   'panel.tenants': 'Tenants',

@@ -90,6 +90,17 @@ export const vi = {
   'zone.underground_required': 'Bắt buộc ngầm hóa',
   'zone.planned_tower_area': 'Khu vực quy hoạch trạm',
 
+  'assetStatus.planned': 'Quy hoạch',
+  'assetStatus.permitted': 'Đã cấp phép',
+  'assetStatus.active': 'Đang hoạt động',
+  'assetStatus.decommissioned': 'Đã dừng hoạt động',
+  'structure.greenfield_tower': 'Cột tự đứng',
+  'structure.rooftop': 'Trên mái nhà',
+  'structure.monopole': 'Cột đơn thân',
+  'structure.pole_mounted': 'Gắn trên cột',
+  'structure.small_cell': 'Trạm nhỏ (small cell)',
+  'structure.indoor': 'Trong nhà',
+
   'panel.close': 'Đóng',
   'panel.facts': 'Thông tin',
   'panel.tenants': 'Nhà mạng thuê',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeValue, factEntries, fieldKey, freeCapacityEntries } from './facts';
+import { describeValue, factEntries, fieldKey, freeCapacityEntries, valueKey } from './facts';
 
 describe('feature facts', () => {
   it('keeps scalar fields and drops geometry, nested lists and empties', () => {
@@ -17,6 +17,11 @@ describe('feature facts', () => {
   it('names a field by its dictionary key, from either spelling', () => {
     expect(fieldKey('free_capacity')).toBe('field.freeCapacity');
     expect(fieldKey('heightM')).toBe('field.heightM');
+  });
+  it('names enumerated values by their dictionary key', () => {
+    expect(valueKey('status', 'active')).toBe('assetStatus.active');
+    expect(valueKey('structure_type', 'monopole')).toBe('structure.monopole');
+    expect(valueKey('heightM', 30)).toBeNull();
   });
   it('formats values by locale', () => {
     expect(describeValue(1234.5, 'vi')).toBe('1.234,5');

@@ -39,3 +39,11 @@ export function describeValue(value: unknown, locale: Locale): string {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return f.date(value);
   return String(value);
 }
+
+/** Dictionary key naming an enumerated value (status, structure, route kind, placement, zone kind), if there is one. */
+export function valueKey(field: string, value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const prefix: Record<string, string> = { status: 'assetStatus', structureType: 'structure', structure_type: 'structure', placement: 'placement', kind: 'kind' };
+  const p = prefix[field];
+  return p ? `${p}.${value}` : null;
+}
