@@ -382,7 +382,13 @@ async function loadAll(
 
   // ── The plan's indicators and targets (real) ──────────────────────────────
   for (const [i, ind] of config.kpi.indicators.entries()) {
-    await client.query(`INSERT INTO kpi_indicators (code, name_vi, name_en, kind, unit, max_value, source, sort_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+    // The computed indicators also come with the migrations (any province has
+    // them); the dataset's rows carry the plan's own wording and section.
+    await client.query(
+      `INSERT INTO kpi_indicators (code, name_vi, name_en, kind, unit, max_value, source, sort_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (code) DO UPDATE SET name_vi = EXCLUDED.name_vi, name_en = EXCLUDED.name_en, kind = EXCLUDED.kind, unit = EXCLUDED.unit,
+         max_value = EXCLUDED.max_value, source = EXCLUDED.source, sort_order = EXCLUDED.sort_order`,
+      [
       ind.code, ind.nameVi, ind.nameEn, ind.kind, ind.unit, ind.maxValue, ind.source, i + 1,
     ]);
   }

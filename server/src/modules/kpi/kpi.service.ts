@@ -32,19 +32,14 @@ export const KPI_OBJECT_TYPE = 'kpi_observation';
 
 /**
  * Which computation a computed indicator's code stands for. Indicators are
- * data, so the codes are matched here; both the migration's codes and the
- * default dataset's are known. A computed indicator with another code simply
- * has no value.
+ * data, so the codes are matched here (the migrations define the four
+ * computed ones). A computed indicator with another code simply has no value.
  */
 export const COMPUTED_INDICATOR_CODES: Record<string, keyof typeof COMPUTATIONS> = {
   villages_mobile_broadband_pct: 'villagesMobileBroadband',
-  mobile_broadband_village_coverage: 'villagesMobileBroadband',
   villages_ftth_pct: 'villagesFtth',
-  ftth_village_coverage: 'villagesFtth',
   households_fibre_ready_pct: 'householdsFibreReady',
-  household_fibre_access: 'householdsFibreReady',
   bts_site_sharing_pct: 'siteSharing',
-  bts_site_sharing_rate: 'siteSharing',
 };
 
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((1000 * part) / whole) / 10 : null);
