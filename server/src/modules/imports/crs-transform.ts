@@ -27,19 +27,19 @@ export function resolveCrs(codeOrName: string): CrsDefinition | undefined {
 
 /** Maps every position of a GeoJSON-like geometry; drops elevation (the registry stores 2D). */
 export function transformGeometry(geometry: RawGeometry, transform: PositionTransform): RawGeometry {
-  const mapPositions = (value: unknown): unknown => {
-    if (!Array.isArray(value)) return value;
-    if (typeof value[0] === 'number') {
-      const x = Number(value[0]);
-      const y = Number(value[1]);
-      return transform(x, y);
-    }
-    return value.map(mapPositions);
-  };
   if (geometry.type === 'GeometryCollection') {
     return { type: geometry.type, geometries: (geometry.geometries ?? []).map((g) => transformGeometry(g, transform)) };
   }
-  return { type: geometry.type, coordinates: mapPositions(geometry.coordinates) };
+  return { type: geometry.type, coordinates: mapPositions(geometry.coordinates, transform) };
+}
+
+// Module level rather than a closure per geometry: this runs once per imported row.
+function mapPositions(value: unknown, transform: PositionTransform): unknown {
+  if (!Array.isArray(value)) return value;
+  if (typeof value[0] === 'number') return transform(Number(value[0]), Number(value[1]));
+  const out = new Array<unknown>(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = mapPositions(value[i], transform);
+  return out;
 }
 
 /** The first position of a geometry, for CRS sniffing. */

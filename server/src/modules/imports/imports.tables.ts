@@ -9,8 +9,10 @@ export interface TableSpec {
   key: 'owner_code' | 'carrier_code' | 'code' | 'kpi';
   /** Columns of the file resolved to ids in SQL (tables too large to hold in memory). */
   sqlRefs: { column: string; idColumn: string; table: string; sameCarrier: boolean }[];
-  /** Columns maintained from the geometry, as SQL over the staged row `s`. */
+  /** Columns maintained from the geometry, as SQL over the staged row `s` (and `derivedJoin`). */
   derived: Record<string, string>;
+  /** A join the derived columns read from, evaluated once per row. */
+  derivedJoin?: string;
 }
 
 // File column → table column for references resolved before staging.
@@ -31,10 +33,9 @@ export const TABLES: Record<ImportAssetSpec['type'], TableSpec> = {
     ownerColumn: 'owner_carrier_id',
     key: 'owner_code',
     sqlRefs: [],
-    derived: {
-      village_id: '(SELECT v.id FROM villages v WHERE ST_Intersects(v.boundary, s.geom) ORDER BY v.id LIMIT 1)',
-      admin_unit_id: '(SELECT v.commune_id FROM villages v WHERE ST_Intersects(v.boundary, s.geom) ORDER BY v.id LIMIT 1)',
-    },
+    // The village a site stands in and its commune, from one index probe per row.
+    derivedJoin: 'LEFT JOIN LATERAL (SELECT v.id, v.commune_id FROM villages v WHERE ST_Intersects(v.boundary, s.geom) ORDER BY v.id LIMIT 1) dv ON true',
+    derived: { village_id: 'dv.id', admin_unit_id: 'dv.commune_id' },
   },
   sectors: {
     table: 'sectors',

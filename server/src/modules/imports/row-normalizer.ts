@@ -12,6 +12,7 @@ import { placeAgainstExtent, type AnyGeometry, type BBox } from '@registry/share
 import { LIMITS } from '@registry/shared/limits';
 import { reasonMessage, type Locale } from '@registry/shared/messages';
 import { firstPosition, transformGeometry, type PositionTransform } from './crs-transform';
+import { parseWkt } from './wkt';
 import type { RawGeometry, RawRecord, ReaderMeta } from './readers/types';
 
 /** A row ready for the staging table. */
@@ -79,6 +80,12 @@ const LOOKUP_FIELDS: Record<string, string> = {
   admin_unit_code: 'admin_unit_id',
   indicator_code: 'indicator_code',
 };
+const LOOKUP_ENTRIES = Object.entries(LOOKUP_FIELDS);
+const USED_TOTAL: readonly (readonly [string, string])[] = [
+  ['ports_used', 'ports_total'],
+  ['ducts_used', 'ducts_total'],
+  ['capacity_used', 'capacity_total'],
+];
 
 export function createRowNormalizer(options: NormalizerOptions) {
   const { spec, meta, locale } = options;
@@ -103,6 +110,7 @@ export function createRowNormalizer(options: NormalizerOptions) {
     register(a, { kind: 'ignore' });
   }
   const resolved = new Map<string, Target | null>();
+  const enumCache = new Map<ImportField, Map<string, string | undefined>>();
   const stats: NormalizerStats = { unknownHeaders: new Set(), outsideSamples: [], outsideCount: 0, geometryCount: 0 };
 
   const targetOf = (header: string): Target | null => {
@@ -123,6 +131,11 @@ export function createRowNormalizer(options: NormalizerOptions) {
 
   function parseNumber(value: unknown): number {
     if (typeof value === 'number') return value;
+    // Fast path: a plain number (most cells of most files); Number() alone would read '' or '  ' as 0.
+    if (!meta.decimalComma && typeof value === 'string') {
+      const n = Number(value);
+      if (Number.isFinite(n) && (n !== 0 || value.trim() !== '')) return n;
+    }
     let text = String(value).trim().replace(/\s/g, '');
     if (meta.decimalComma || /^-?\d+,\d+$/.test(text)) text = text.replace(/\./g, '').replace(',', '.');
     return text === '' ? NaN : Number(text);
@@ -131,9 +144,9 @@ export function createRowNormalizer(options: NormalizerOptions) {
   function parseValue(field: ImportField, value: unknown, errors: ImportRowError[]): unknown {
     switch (field.type) {
       case 'text': {
-        let text = String(value).trim();
+        let text = typeof value === 'string' ? value.trim() : String(value).trim();
         // Exports guard formula-like cells with an apostrophe; take it off again.
-        if (/^'[=+\-@\t\r]/.test(text)) text = text.slice(1);
+        if (text.charCodeAt(0) === 0x27 && /^'[=+\-@\t\r]/.test(text)) text = text.slice(1);
         const max = field.name === 'code' || field.name.endsWith('_code') ? LIMITS.codeMaxLength : LIMITS.textMaxLength;
         if (text.length > max) errors.push(error(field.name, 'too_big', `max ${max}`));
         return text;
@@ -152,7 +165,14 @@ export function createRowNormalizer(options: NormalizerOptions) {
       }
       case 'enum': {
         const text = String(value).trim();
-        const found = field.values!.find((v) => v.toLowerCase() === text.toLowerCase() || headerKey(v) === headerKey(text));
+        // A file repeats a handful of values: match each distinct spelling once.
+        let cache = enumCache.get(field);
+        if (!cache) enumCache.set(field, (cache = new Map()));
+        let found = cache.get(text);
+        if (found === undefined && !cache.has(text)) {
+          found = field.values!.find((v) => v.toLowerCase() === text.toLowerCase() || headerKey(v) === headerKey(text));
+          if (cache.size < 10_000) cache.set(text, found);
+        }
         if (!found) errors.push(error(field.name, 'invalid_value', `${text} ∉ {${field.values!.join(', ')}}`));
         return found;
       }
@@ -219,12 +239,7 @@ export function createRowNormalizer(options: NormalizerOptions) {
     }
 
     // Cross-field rules the database would otherwise refuse at commit.
-    const usedTotal: [string, string][] = [
-      ['ports_used', 'ports_total'],
-      ['ducts_used', 'ducts_total'],
-      ['capacity_used', 'capacity_total'],
-    ];
-    for (const [used, total] of usedTotal) {
+    for (const [used, total] of USED_TOTAL) {
       if (typeof data[used] === 'number' && typeof data[total] === 'number' && (data[used] as number) > (data[total] as number)) {
         errors.push(error(used, 'used_exceeds_total'));
       }
@@ -237,7 +252,7 @@ export function createRowNormalizer(options: NormalizerOptions) {
     }
 
     // Codes of small reference tables → ids.
-    for (const [column, idColumn] of Object.entries(LOOKUP_FIELDS)) {
+    for (const [column, idColumn] of LOOKUP_ENTRIES) {
       if (!(column in data)) continue;
       const map = options.lookups[column];
       if (!map) continue;
@@ -273,7 +288,8 @@ export function createRowNormalizer(options: NormalizerOptions) {
         const transformed = options.meta.forcedCrs ? dropZ(geometry) : transformGeometry(geometry, options.transform);
         const shaped = shapeGeometry(transformed, errors);
         if (shaped) {
-          if (options.extent) {
+          // The common case (every position inside) is checked without allocating; the rest says why not.
+          if (options.extent && !positionsInside(shaped.coordinates, options.extent)) {
             const place = placeAgainstExtent(shaped as AnyGeometry, options.extent);
             if (place !== 'inside') {
               errors.push(error('geometry', place === 'swapped' ? 'swapped_coordinates' : 'outside_province'));
@@ -293,7 +309,7 @@ export function createRowNormalizer(options: NormalizerOptions) {
     if (raw.geometry) return raw.geometry;
     if (wkt) {
       try {
-        return wkx.Geometry.parse(wkt.replace(/^SRID=\d+;/i, '')).toGeoJSON() as RawGeometry;
+        return parseWkt(wkt) ?? (wkx.Geometry.parse(wkt.replace(/^SRID=\d+;/i, '')).toGeoJSON() as RawGeometry);
       } catch {
         errors.push(error('wkt', 'invalid_geometry', 'unreadable WKT'));
         return null;
@@ -314,56 +330,88 @@ export function createRowNormalizer(options: NormalizerOptions) {
   /** Fits the geometry to the column: single parts of multi-geometries, polygons as multipolygons. */
   function shapeGeometry(g: RawGeometry, errors: ImportRowError[]): RawGeometry | null {
     const coords = g.coordinates as unknown[];
-    const wrong = (expected: string) => {
-      errors.push(error('geometry', 'wrong_geometry_type', `${g.type}; ${expected} expected`));
-      return null;
-    };
-    if (!positionsFinite(g)) {
+    if (!positionsFinite(g.coordinates)) {
       errors.push(error('geometry', 'coordinates_out_of_range'));
       return null;
     }
+    let expected: string;
     switch (spec.geometry) {
       case 'point':
         if (g.type === 'Point') return g;
         if (g.type === 'MultiPoint' && coords.length === 1) return { type: 'Point', coordinates: coords[0] };
-        return wrong('Point');
+        expected = 'Point';
+        break;
       case 'line':
         if (g.type === 'LineString') return g;
         if (g.type === 'MultiLineString' && coords.length === 1) return { type: 'LineString', coordinates: coords[0] };
-        return wrong('LineString');
+        expected = 'LineString';
+        break;
       case 'area':
         if (g.type === 'MultiPolygon') return g;
         if (g.type === 'Polygon') return { type: 'MultiPolygon', coordinates: [coords] };
-        return wrong('Polygon or MultiPolygon');
+        expected = 'Polygon or MultiPolygon';
+        break;
       case 'zone':
-        if (['Polygon', 'MultiPolygon', 'LineString', 'MultiLineString'].includes(g.type)) return g;
-        return wrong('Polygon or LineString');
+        if (ZONE_TYPES.has(g.type)) return g;
+        expected = 'Polygon or LineString';
+        break;
       default:
         return null;
     }
+    errors.push(error('geometry', 'wrong_geometry_type', `${g.type}; ${expected} expected`));
+    return null;
   }
 
   return { normalize, stats };
 }
 
-function positionsFinite(g: RawGeometry): boolean {
-  const check = (v: unknown): boolean => {
-    if (!Array.isArray(v)) return false;
-    if (typeof v[0] === 'number') return v.length >= 2 && Number.isFinite(v[0]) && Number.isFinite(v[1]) && Math.abs(v[0]) <= 180 && Math.abs(v[1] as number) <= 90;
-    return v.length > 0 && v.every(check);
-  };
-  return check(g.coordinates);
+// Helpers of the per-row path live at module level: a closure made per row
+// costs an allocation and, under tsx (esbuild keepNames), a defineProperty.
+
+const ZONE_TYPES = new Set(['Polygon', 'MultiPolygon', 'LineString', 'MultiLineString']);
+
+/** Every position is two finite numbers within ±180, ±90 (GeoJSON-like nested arrays). */
+function positionsFinite(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  if (typeof v[0] === 'number') return v.length >= 2 && Number.isFinite(v[0]) && Number.isFinite(v[1]) && Math.abs(v[0]) <= 180 && Math.abs(v[1] as number) <= 90;
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) if (!positionsFinite(v[i])) return false;
+  return true;
 }
 
+/** Every position lies inside the extent. */
+function positionsInside(v: unknown, extent: BBox): boolean {
+  if (!Array.isArray(v)) return false;
+  if (typeof v[0] === 'number') return v[0] >= extent[0] && v[0] <= extent[2] && (v[1] as number) >= extent[1] && (v[1] as number) <= extent[3];
+  for (let i = 0; i < v.length; i++) if (!positionsInside(v[i], extent)) return false;
+  return true;
+}
+
+const keepXY = (x: number, y: number): [number, number] => [x, y];
+
 function dropZ(g: RawGeometry): RawGeometry {
-  return transformGeometry(g, (x, y) => [x, y]);
+  return transformGeometry(g, keepXY);
+}
+
+function ewktPosition(p: number[]): string {
+  return `${p[0]} ${p[1]}`;
+}
+function ewktLine(ps: number[][]): string {
+  let out = '(';
+  for (let i = 0; i < ps.length; i++) out += (i ? ',' : '') + ewktPosition(ps[i]!);
+  return out + ')';
+}
+function ewktPolygon(rs: number[][][]): string {
+  let out = '(';
+  for (let i = 0; i < rs.length; i++) out += (i ? ',' : '') + ewktLine(rs[i]!);
+  return out + ')';
 }
 
 /** GeoJSON-like geometry → EWKT in SRID 4326, full double precision. */
 export function toEwkt(g: RawGeometry): string {
-  const pos = (p: number[]) => `${p[0]} ${p[1]}`;
-  const line = (ps: number[][]) => `(${ps.map(pos).join(',')})`;
-  const poly = (rs: number[][][]) => `(${rs.map(line).join(',')})`;
+  const pos = ewktPosition;
+  const line = ewktLine;
+  const poly = ewktPolygon;
   const c = g.coordinates as never;
   switch (g.type) {
     case 'Point':
