@@ -5,7 +5,7 @@ import { project } from '@registry/shared/schemas/registry-common';
 import type { RequestContext } from '../../context';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors';
 import { assertVersion, type ExpectedVersion } from '../../lib/versioning';
-import { findById, normaliseRow, Params, prepared } from './registry.queries';
+import { findById, isoTimestamp, normaliseRow, Params, prepared, TIMESTAMP_FIELDS } from './registry.queries';
 import type { RegistryService } from './registry.service';
 import { assertVisible } from './registry.access';
 import { scopeOf, snake, type ResourceDescriptor, type Scope, type WriteContext } from './resource';
@@ -39,19 +39,21 @@ export interface AttachmentKind {
   capacity: { total: string; used: string } | null;
 }
 
-function selectList(k: AttachmentKind): string {
+/** The full view's fields (alias `a`); `json`: for rows PostgreSQL turns into JSON (timestamps as ISO text). */
+export function attachmentSelectList(k: AttachmentKind, { json = false } = {}): string {
   return Object.keys(k.full.shape)
     .map((field) => {
       if (field === k.parentField) return `a.${k.parentColumn} AS "${field}"`;
       if (field === 'carrierCode') return `(SELECT c.code FROM carriers c WHERE c.id = a.carrier_id) AS "carrierCode"`;
       if (k.dates.includes(field)) return `a.${snake(field)}::text AS "${field}"`;
+      if (json && TIMESTAMP_FIELDS.has(field)) return `${isoTimestamp(`a.${snake(field)}`)} AS "${field}"`;
       return `a.${snake(field)} AS "${field}"`;
     })
     .join(', ');
 }
 
 export function createAttachmentService(k: AttachmentKind, registry: RegistryService) {
-  const select = selectList(k);
+  const select = attachmentSelectList(k);
   const parentOwner = (parent: Row) => parent[k.parent.owner!.field];
 
   function viewOf(scope: Scope, parent: Row, row: Row) {

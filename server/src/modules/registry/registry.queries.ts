@@ -16,7 +16,34 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
  * descriptor repeat the same few texts, so each connection plans them once.
  */
 export function prepared(text: string, values: unknown[]): pg.QueryConfig {
-  return { name: `r_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`, text, values };
+  return { name: statementName(text), text, values };
+}
+
+// Statement names by text: hashing every request's SQL again showed in profiles.
+// The texts come from a finite set (filters × sort × cursor × scope), so the map stays small;
+// it is emptied if something ever makes it grow.
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    if (statementNames.size >= 2000) statementNames.clear();
+    name = `r_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** Memoised per descriptor: descriptors are constants, and these were rebuilt on every request. */
+function perDescriptor<T>(build: (d: ResourceDescriptor) => T): (d: ResourceDescriptor) => T {
+  const cache = new WeakMap<ResourceDescriptor, T>();
+  return (d) => {
+    let value = cache.get(d);
+    if (value === undefined) {
+      value = build(d);
+      cache.set(d, value);
+    }
+    return value;
+  };
 }
 
 /** Collects bound values and hands out their placeholders. */
@@ -32,19 +59,46 @@ function fieldSpec(d: ResourceDescriptor, field: string): FieldSpec {
   return d.fields?.[field] ?? {};
 }
 
-/** SQL read expression of each field of the full view. */
-export function selectList(d: ResourceDescriptor): string {
-  return Object.keys(d.views.full.shape)
-    .map((field) => {
-      const spec = fieldSpec(d, field);
-      if (spec.read) return `${spec.read} AS "${field}"`;
-      if (field === 'geometry' && d.geometry) return `ST_AsGeoJSON(t.${d.geometry.column}, 7)::json AS "geometry"`;
-      const column = spec.column ?? snake(field);
-      if (spec.type === 'date') return `t.${column}::text AS "${field}"`;
-      return `t.${column} AS "${field}"`;
-    })
-    .join(', ');
+/** SQL read expression of one field of the full view (alias `t`). */
+function readExpression(d: ResourceDescriptor, field: string): string {
+  const spec = fieldSpec(d, field);
+  if (spec.read) return spec.read;
+  if (field === 'geometry' && d.geometry) return `ST_AsGeoJSON(t.${d.geometry.column}, 7)::json`;
+  const column = spec.column ?? snake(field);
+  if (spec.type === 'date') return `t.${column}::text`;
+  return `t.${column}`;
 }
+
+/** SQL read expression of each field of the full view. */
+export const selectList = perDescriptor((d: ResourceDescriptor): string =>
+  Object.keys(d.views.full.shape)
+    .map((field) => `${readExpression(d, field)} AS "${field}"`)
+    .join(', '),
+);
+
+/** The stored timestamps (Meta's createdAt, updatedAt): the only timestamptz fields views list. */
+export const TIMESTAMP_FIELDS: ReadonlySet<string> = new Set(['createdAt', 'updatedAt']);
+
+/**
+ * A timestamptz as JSON text exactly as the column path leaves it: pg parses the
+ * value into a Date (microseconds truncated to ms) and normaliseRow writes
+ * toISOString(); to_char's MS truncates the same way.
+ */
+export const isoTimestamp = (expr: string) => `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * selectList for rows that PostgreSQL turns into JSON (json_agg of a subquery):
+ * the same fields and values, with timestamps formatted as above, since JSON
+ * has no Date for pg to parse.
+ */
+export const jsonSelectList = perDescriptor((d: ResourceDescriptor): string =>
+  Object.keys(d.views.full.shape)
+    .map((field) => {
+      const expr = readExpression(d, field);
+      return `${TIMESTAMP_FIELDS.has(field) ? isoTimestamp(expr) : expr} AS "${field}"`;
+    })
+    .join(', '),
+);
 
 /** Timestamps leave as ISO strings. */
 export function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
@@ -68,7 +122,7 @@ const intersectsUnit = (geomColumn: string): Filter => (p, id) =>
   `ST_Intersects(t.${geomColumn}, (SELECT boundary FROM admin_units WHERE id = ${p(id)}))`;
 
 /** Generic filters a resource gets from its shape; its own filters override them. */
-export function filtersOf(d: ResourceDescriptor): Partial<Record<keyof ListFilters, Filter>> {
+export const filtersOf = perDescriptor((d: ResourceDescriptor): Partial<Record<keyof ListFilters, Filter>> => {
   const generic: Partial<Record<keyof ListFilters, Filter>> = {
     code: (p, v) => `t.code = ${p(v)}`,
   };
@@ -85,23 +139,34 @@ export function filtersOf(d: ResourceDescriptor): Partial<Record<keyof ListFilte
   if ('name' in d.views.full.shape) generic.q = (p, v) => `(t.code ILIKE ${p(`%${String(v)}%`)} OR t.name ILIKE ${p(`%${String(v)}%`)})`;
   else generic.q = (p, v) => `t.code ILIKE ${p(`%${String(v)}%`)}`;
   return { ...generic, ...d.filters };
-}
+});
 
-export function sortsOf(d: ResourceDescriptor): Record<string, SortKey> {
-  return {
+export const sortsOf = perDescriptor(
+  (d: ResourceDescriptor): Record<string, SortKey> => ({
     id: { expr: 't.id', cast: 'bigint' },
     code: { expr: 't.code', cast: 'text' },
     createdAt: { expr: "date_trunc('milliseconds', t.created_at)", cast: 'timestamptz' },
     updatedAt: { expr: "date_trunc('milliseconds', t.updated_at)", cast: 'timestamptz' },
     ...d.sorts,
-  };
-}
+  }),
+);
 
 export interface ListQuery {
+  /** The page (one row more than the limit, to know whether another follows). */
   text: string;
   values: unknown[];
+  /** The total of the matches, without the cursor: `countValues` is a prefix of `values`. */
   countText: string;
   countValues: unknown[];
+  /**
+   * The page and the total in one statement (what the API runs): `text` with the
+   * count as an uncorrelated scalar subquery (an InitPlan, computed once) in column
+   * `_n`. One round trip instead of two; on this machine each costs ~0.3–0.6 ms of
+   * Node CPU (mostly the socket write), more than the count itself.
+   */
+  pageText: string;
+  /** Whether the page starts after a cursor. */
+  afterCursor: boolean;
   /** Sort key of the result, for the next cursor. */
   limit: number;
 }
@@ -139,21 +204,33 @@ export function buildListQuery(d: ResourceDescriptor, filters: ListFilters, scop
   if (cursor) conditions.push(`(${sort.expr}, t.id) ${descending ? '<' : '>'} (${p(cursor.k)}::${sort.cast}, ${p(cursor.id)})`);
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const direction = descending ? 'DESC' : 'ASC';
-  const text = `SELECT ${selectList(d)}, ${sort.expr} AS "_k" FROM ${d.table} t ${where} ORDER BY ${sort.expr} ${direction}, t.id ${direction} LIMIT ${p(filters.limit + 1)}`;
-  return { text, values: params.values, countText: `SELECT count(*)::int AS n FROM ${d.table} t ${countWhere}`, countValues, limit: filters.limit };
+  const order = `ORDER BY ${sort.expr} ${direction}, t.id ${direction} LIMIT ${p(filters.limit + 1)}`;
+  const countText = `SELECT count(*)::int AS n FROM ${d.table} t ${countWhere}`;
+  const text = `SELECT ${selectList(d)}, ${sort.expr} AS "_k" FROM ${d.table} t ${where} ${order}`;
+  const pageText = `SELECT ${selectList(d)}, ${sort.expr} AS "_k", (${countText}) AS "_n" FROM ${d.table} t ${where} ${order}`;
+  return { text, values: params.values, countText, countValues, pageText, afterCursor: cursor !== null, limit: filters.limit };
 }
 
-/** Runs a list query: the page of full rows, the total and the next cursor. */
+/**
+ * Runs a list query: the page of full rows, the total and the next cursor.
+ * The total rides on the page's rows; only an empty page after a cursor (the
+ * end passed) needs the count on its own, since no row carries it.
+ */
 export async function runListQuery(db: Queryable, query: ListQuery) {
-  const [rows, count] = await Promise.all([db.query(prepared(query.text, query.values)), db.query<{ n: number }>(prepared(query.countText, query.countValues))]);
-  const items = rows.rows.slice(0, query.limit);
+  const rows = (await db.query(prepared(query.pageText, query.values))).rows as Record<string, unknown>[];
+  let total: number;
+  if (rows.length > 0) total = rows[0]!._n as number;
+  else if (!query.afterCursor) total = 0; // nothing matches at all
+  else total = (await db.query<{ n: number }>(prepared(query.countText, query.countValues))).rows[0]?.n ?? 0;
+  const items = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
   const last = items.at(-1);
-  const nextCursor = rows.rows.length > query.limit && last ? encodeCursor({ k: cursorKey(last._k), id: Number(last.id) }) : null;
+  const nextCursor = rows.length > query.limit && last ? encodeCursor({ k: cursorKey(last._k), id: Number(last.id) }) : null;
   for (const item of items) {
     delete item._k;
+    delete item._n;
     normaliseRow(item);
   }
-  return { items: items as Record<string, unknown>[], total: count.rows[0]?.n ?? 0, nextCursor };
+  return { items, total, nextCursor };
 }
 
 function cursorKey(value: unknown): string | number | null {

@@ -3,14 +3,12 @@ import { project } from '@registry/shared/schemas/registry-common';
 import type { RequestContext } from '../../context';
 import { AppError, ConflictError, ValidationError } from '../../errors';
 import type { AttachmentService } from '../registry/attachments';
-import { assertOwns, assertWritePolicy, projectFor } from '../registry/registry.access';
-import { buildListQuery, normaliseRow, prepared } from '../registry/registry.queries';
+import { assertCanRead, assertOwns, assertVisible, assertWritePolicy, projectFor } from '../registry/registry.access';
 import type { RegistryService } from '../registry/registry.service';
 import { scopeOf } from '../registry/resource';
 import { sectorsResource } from '../sectors/sectors.descriptor';
 import { sitesResource } from './sites.descriptor';
-
-type Row = Record<string, unknown>;
+import { findSiteDetail } from './sites.queries';
 
 /**
  * What is special about sites: one POST writes the site, the owner's own
@@ -38,19 +36,14 @@ async function nested<T>(path: string, fn: () => Promise<T>): Promise<T> {
 export function createSitesService(registry: RegistryService, tenancies: AttachmentService) {
   async function detail(ctx: RequestContext, id: number): Promise<SiteDetail> {
     const scope = scopeOf(ctx.actor);
-    const site = await registry.getRow(sitesResource, ctx, id);
-    let sectors: Row[] = [];
-    let tenancyRows: Row[] = [];
-    if (scope.kind !== 'public') {
-      const q = buildListQuery(sectorsResource, { siteId: id, limit: 1000 }, scope);
-      const [sectorResult, tenancyResult] = await Promise.all([registry.pool.query(prepared(q.text, q.values)), tenancies.rowsOf(registry.pool, id)]);
-      sectors = sectorResult.rows.slice(0, 1000).map((row: Row) => {
-        delete row._k;
-        return projectFor(sectorsResource, scope, normaliseRow(row));
-      });
-      tenancyRows = tenancyResult.map((row) => project(tenancies.viewOf(scope, site, row), row));
-    }
-    // Each part was projected through the caller's view; the route's schema re-checks the shape.
+    assertCanRead(sitesResource, scope);
+    // The public sees no sectors or tenancies; everyone else gets them in the same statement.
+    const found = await findSiteDetail(registry.pool, id, scope, { withParts: scope.kind !== 'public' });
+    assertVisible(sitesResource, scope, found?.site ?? null, id);
+    const { site } = found!;
+    const sectors = found!.sectors.map((row) => projectFor(sectorsResource, scope, row));
+    const tenancyRows = found!.tenancies.map((row) => project(tenancies.viewOf(scope, site, row), row));
+    // Each part was projected through the caller's view; the route's schema lists only fields some view has.
     return { ...projectFor(sitesResource, scope, site), sectors, tenancies: tenancyRows } as SiteDetail;
   }
 

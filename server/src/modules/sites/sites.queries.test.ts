@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp, testDatabase } from '../../../test/helpers';
+import { buildWorld, ensureProvince, siteBody, type World } from '../../../test/registry-fixtures';
+import type { Database } from '../../db/client';
+import { attachmentSelectList } from '../registry/attachments';
+import { buildListQuery, normaliseRow } from '../registry/registry.queries';
+import type { Scope } from '../registry/resource';
+import { sectorsResource } from '../sectors/sectors.descriptor';
+import { findSiteDetail } from './sites.queries';
+import { tenancyKind } from './tenancies';
+
+// The site detail reads its sectors and tenancies as JSON built by PostgreSQL;
+// they must equal, field for field, what the sector list and tenancy queries
+// return through pg's column parsers (timestamps with microseconds included).
+
+let app: FastifyInstance;
+let database: Database;
+let world: World;
+let siteId: number;
+
+beforeAll(async () => {
+  database = testDatabase();
+  app = await buildTestApp({}, database);
+  await ensureProvince(database.pool);
+  world = await buildWorld(app, database.pool);
+  const body = siteBody({
+    ownerCarrierId: world.carrierA.id,
+    commissionedOn: '2024-02-29',
+    tenancies: [{ carrierId: world.carrierB.id, since: '2025-01-01', contractRef: 'T-1', monthlyRentVnd: 1_234_567 }],
+    sectors: [
+      { code: 'A1', technology: '4G', bandMhz: 1800, azimuthDeg: 120.5, antennaHeightM: 30, tiltDeg: -2.5, maplDb: 140.25 },
+      { code: 'A2', technology: '5G', bandMhz: 3500, antennaHeightM: 28.7, status: 'planned', carrierId: world.carrierB.id },
+    ],
+  });
+  const res = await app.inject({ method: 'POST', url: '/api/sites', headers: world.headers.admin, payload: body });
+  expect(res.statusCode, res.body).toBe(201);
+  siteId = (res.json() as { id: number }).id;
+  // Microseconds that round differently from how they truncate.
+  await database.pool.query(`UPDATE sectors SET created_at = '2026-03-04 05:06:07.999999+00', updated_at = '2026-03-04 05:06:07.000501+07' WHERE site_id = $1`, [siteId]);
+  await database.pool.query(`UPDATE site_tenancies SET created_at = '1999-12-31 23:59:59.9995+00' WHERE site_id = $1`, [siteId]);
+});
+
+afterAll(async () => {
+  await app.close();
+  await database.close();
+});
+
+describe('findSiteDetail', () => {
+  const scopes = (): [string, Scope][] => [
+    ['staff', { kind: 'staff', role: 'planner' }],
+    ['owner', { kind: 'carrier', carrierId: world.carrierA.id, userId: world.userIds.carrierA }],
+    ['other carrier', { kind: 'carrier', carrierId: world.carrierB.id, userId: world.userIds.carrierB }],
+    ['third carrier', { kind: 'carrier', carrierId: -1, userId: world.userIds.carrierB }],
+  ];
+
+  it.each([0, 1, 2, 3])('returns the same sectors and tenancies as the list queries (scope %i)', async (i) => {
+    const [, scope] = scopes()[i]!;
+    const found = await findSiteDetail(database.pool, siteId, scope, { withParts: true });
+    expect(found).not.toBeNull();
+    const q = buildListQuery(sectorsResource, { siteId, limit: 1000 }, scope);
+    const sectors = (await database.pool.query(q.text, q.values)).rows.map((row: Record<string, unknown>) => {
+      delete row._k;
+      return normaliseRow(row);
+    });
+    const tenancies = (await database.pool.query(`SELECT ${attachmentSelectList(tenancyKind)} FROM site_tenancies a WHERE a.site_id = $1 ORDER BY a.id`, [siteId])).rows.map(normaliseRow);
+    expect(sectors.length).toBeGreaterThan(0);
+    expect(found!.sectors).toStrictEqual(sectors);
+    expect(found!.tenancies).toStrictEqual(tenancies);
+    expect(JSON.stringify(found!.sectors)).toBe(JSON.stringify(sectors));
+    expect(JSON.stringify(found!.tenancies)).toBe(JSON.stringify(tenancies));
+  });
+
+  it('hides the planned sector of another carrier and reads no parts for the public', async () => {
+    const third = await findSiteDetail(database.pool, siteId, scopes()[3]![1], { withParts: true });
+    expect(third!.sectors.map((s) => s.code)).toEqual(['A1']);
+    const pub = await findSiteDetail(database.pool, siteId, { kind: 'public' }, { withParts: false });
+    expect(pub!.sectors).toEqual([]);
+    expect(pub!.tenancies).toEqual([]);
+    expect(await findSiteDetail(database.pool, 2_000_000_000, scopes()[0]![1], { withParts: true })).toBeNull();
+  });
+});
