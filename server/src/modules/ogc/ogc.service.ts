@@ -105,6 +105,7 @@ export function createOgcService({ pool }: { pool: pg.Pool }) {
         { href: `${base}/collections/${layer.id}?f=html`, rel: 'alternate', type: MEDIA.html, title: 'This collection as HTML' },
         { href: items, rel: 'items', type: MEDIA.geojson, title: 'Items as GeoJSON' },
         { href: `${items}?f=html`, rel: 'items', type: MEDIA.html, title: 'Items as HTML' },
+        { href: `${base}/collections/${layer.id}/schema`, rel: 'describedby', type: 'application/schema+json', title: 'Schema of the features (for clients that need fixed field types)' },
         { href: `${base.replace(/\/ogc$/, '')}/tiles/${layer.id}.json`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: MEDIA.json, title: 'Vector tiles (TileJSON)' },
       ],
       extent: {
@@ -196,6 +197,27 @@ export function createOgcService({ pool }: { pool: pg.Pool }) {
         type: 'object',
         title: layer.title,
         properties: Object.fromEntries(filterableFieldsFor(layer, audience).map((f) => [f.name, { type: jsonType[f.type], description: f.description }])),
+      };
+    },
+
+    /** JSON Schema of the properties this caller's features carry (GDAL reads it for field types). */
+    schema(base: string, actor: Actor, id: string) {
+      const audience = audienceOf(actor);
+      const layer = visibleLayer(id, audience);
+      const types = { string: { type: 'string' }, date: { type: 'string', format: 'date' }, integer: { type: 'integer' }, number: { type: 'number' }, boolean: { type: 'boolean' } } as const;
+      const fields = fieldsFor(layer, audience.kind === 'carrier' ? 'carrier-own' : audience);
+      return {
+        $schema: 'https://json-schema.org/draft/2019-09/schema',
+        $id: `${base}/collections/${id}/schema`,
+        type: 'object',
+        title: layer.title,
+        required: ['type', 'geometry', 'properties'],
+        properties: {
+          type: { type: 'string', enum: ['Feature'] },
+          id: { type: 'integer' },
+          geometry: { type: ['object', 'null'] },
+          properties: { type: 'object', properties: Object.fromEntries(fields.map((f) => [f.name, { ...types[f.type], description: f.description }])) },
+        },
       };
     },
 
