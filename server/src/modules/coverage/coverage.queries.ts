@@ -538,6 +538,12 @@ export async function lockCoverage(db: Runner): Promise<void> {
   await db.query(`SELECT pg_advisory_xact_lock(7007001)`);
 }
 
+/** Sets jit for the rest of the transaction and returns the value it had. */
+export async function setLocalJit(db: Runner, value: string): Promise<string> {
+  const r = await db.query<{ before: string }>(`SELECT current_setting('jit') AS before, set_config('jit', $1, true)`, [value]);
+  return r[0]?.before ?? 'on';
+}
+
 // ------------------------------------------------------------------- reads
 
 export interface VillageCoverageListRow {

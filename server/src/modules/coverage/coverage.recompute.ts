@@ -23,6 +23,7 @@ import {
   finishRun,
   insertRun,
   lockCoverage,
+  setLocalJit,
   parameterMap,
   pgRunner,
   redrawGaps,
@@ -225,6 +226,20 @@ export async function recomputeSources(db: Runner, change: SourceChange, trigger
     return { runId: null, sectorIds: [], accessPointIds: [], villageIds: [] };
   }
   await lockCoverage(db);
+  // JIT off for the engine's statements only: the swap's cost estimate
+  // (a nested loop over an unknown number of touched locations) crosses
+  // jit_above_cost, and compiling it cost ~280 ms of a ~420 ms edit (EXPLAIN
+  // showed it as a slow 3-row DELETE, the plan's first node). The caller's
+  // setting is restored before returning, so its own statements keep theirs.
+  const jitBefore = await setLocalJit(db, 'off');
+  try {
+    return await recomputeSourcesLocked(db, wanted, triggeredBy);
+  } finally {
+    await setLocalJit(db, jitBefore);
+  }
+}
+
+async function recomputeSourcesLocked(db: Runner, wanted: Required<SourceChange>, triggeredBy: number | null): Promise<IncrementalResult> {
   const ctx = await loadModelContext(db);
   if (ctx.srid === 0) return { runId: null, sectorIds: [], accessPointIds: [], villageIds: [] };
   const sources = await resolveChangedSources(db, wanted);
