@@ -19,6 +19,7 @@ const LoginPage = lazy(() => import('./features/auth/login-page'));
 const DashboardPage = lazy(() => import('./features/dashboard/dashboard-page'));
 const DeskPage = lazy(() => import('./features/officer/desk-page'));
 const CarrierPage = lazy(() => import('./features/carrier/carrier-page'));
+const ImportsPage = lazy(() => import('./features/imports/imports-page'));
 
 /** Every screen, in navigation order. The API refuses what a role may not do; the navigation only hides it. */
 export const ROUTES: RouteDef[] = [
@@ -26,6 +27,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/indicators', label: 'nav.indicators', ready: true, inNav: true, component: IndicatorsPage },
   { path: '/carrier', label: 'nav.carrier', roles: ['carrier'], ready: true, inNav: true, component: CarrierPage },
   { path: '/desk', label: 'nav.desk', roles: ['officer'], ready: true, inNav: true, component: DeskPage },
+  { path: '/imports', label: 'nav.imports', roles: ['carrier', 'planner'], ready: true, inNav: true, component: ImportsPage },
   { path: '/plan', label: 'nav.plan', roles: ['planner'], ready: true, inNav: true, component: DashboardPage },
   { path: '/login', label: 'nav.login', ready: true, inNav: false, component: LoginPage },
 ];

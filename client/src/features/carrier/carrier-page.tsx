@@ -13,15 +13,32 @@ import { EvidenceMap } from '../officer/evidence-map';
 import { VerdictBadge, evidenceFeatures } from '../officer/desk-page';
 import '../dashboard/dashboard.css';
 import '../officer/officer.css';
+import './carrier.css';
+import { CoUseInbox } from './co-use';
+import { RouteApplication } from './route-application';
+import { MySites } from './site-editor';
 
 /** A carrier's screen: register a site by clicking the map, pre-check it, file it, follow it; co-use requests. */
+type Tab = 'apply' | 'route' | 'sites';
+const TABS: Tab[] = ['apply', 'route', 'sites'];
+
 export default function CarrierPage() {
   const { t2 } = useT2();
   const [refresh, setRefresh] = useState(0);
+  const [tab, setTab] = useState<Tab>('apply');
   return (
     <section className="page p2-page">
       <h1>{t2('carrier.title')}</h1>
-      <NewSite onFiled={() => setRefresh((n) => n + 1)} />
+      <div className="p2-tabs" role="tablist" aria-label={t2('carrier.tabs')}>
+        {TABS.map((id) => (
+          <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'p2-tab p2-tab-active' : 'p2-tab'} onClick={() => setTab(id)} data-testid={`tab-${id}`}>
+            {t2(`carrier.tab.${id}` as Part2Key)}
+          </button>
+        ))}
+      </div>
+      {tab === 'apply' && <NewSite onFiled={() => setRefresh((n) => n + 1)} />}
+      {tab === 'route' && <RouteApplication onFiled={() => setRefresh((n) => n + 1)} />}
+      {tab === 'sites' && <MySites />}
       <div className="p2-columns">
         <MyApplications key={`a${refresh}`} />
         <CoUseInbox />
@@ -210,9 +227,29 @@ function NewSite({ onFiled }: { onFiled: () => void }) {
 function MyApplications() {
   const { t2, date } = useT2();
   const apps = useResource<{ items: ApplicationSummary[] }>('my-applications', (signal) => api('/api/permits/applications', { signal, query: { limit: 50 } }));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [built, setBuilt] = useState<string | null>(null);
+  const [builtIds, setBuiltIds] = useState<number[]>([]);
+  async function reportBuilt(a: ApplicationSummary) {
+    setError(null);
+    try {
+      await api(`/api/permits/applications/${a.id}/built`, { method: 'POST', body: { version: a.version } });
+      setBuilt(t2('carrier.builtDone', { reference: a.reference }));
+      setBuiltIds((ids) => [...ids, a.id]);
+      apps.reload();
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  }
   return (
     <div className="p2-card" data-testid="my-applications">
       <h2>{t2('carrier.myApplications')}</h2>
+      {error && <ErrorMessage error={error} />}
+      {built && (
+        <p className="p2-ok" role="status" data-testid="built-done">
+          {built}
+        </p>
+      )}
       <Async resource={apps} empty={(d) => d.items.length === 0}>
         {(d) => (
           <table className="p2-table">
@@ -225,48 +262,17 @@ function MyApplications() {
                     <VerdictBadge verdict={a.worstVerdict} />
                   </td>
                   <td>{a.submittedAt ? date(a.submittedAt) : '—'}</td>
+                  <td>
+                    {a.status === 'approved' && a.kind === 'site' && !builtIds.includes(a.id) && (
+                      <button type="button" className="p2-link" onClick={() => void reportBuilt(a)} data-testid="report-built">
+                        {t2('carrier.reportBuilt')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-        )}
-      </Async>
-    </div>
-  );
-}
-
-function CoUseInbox() {
-  const { t2 } = useT2();
-  const inbox = useResource<{ items: CoUseRequest[] }>('co-use-in', (signal) => api('/api/co-use/requests', { signal, query: { direction: 'incoming', status: 'pending' } }));
-  const [error, setError] = useState<ApiError | null>(null);
-  async function answer(r: CoUseRequest, decision: 'accept' | 'decline') {
-    const reason = decision === 'decline' ? window.prompt(t2('history.reason')) ?? '' : undefined;
-    try {
-      await api(`/api/co-use/requests/${r.id}/answer`, { method: 'POST', body: { decision, reason, version: r.version } });
-      inbox.reload();
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  }
-  return (
-    <div className="p2-card" data-testid="co-use-inbox">
-      <h2>{t2('carrier.coUse')}</h2>
-      {error && <ErrorMessage error={error} />}
-      <Async resource={inbox} empty={(d) => d.items.length === 0}>
-        {(d) => (
-          <ul>
-            {d.items.map((r) => (
-              <li key={r.id}>
-                #{r.id} {r.requesterCarrierCode} → {r.structure.kind} {r.structure.code} ×{r.quantity} {r.message ?? ''}{' '}
-                <button type="button" onClick={() => void answer(r, 'accept')}>
-                  {t2('carrier.accept')}
-                </button>{' '}
-                <button type="button" onClick={() => void answer(r, 'decline')}>
-                  {t2('carrier.decline')}
-                </button>
-              </li>
-            ))}
-          </ul>
         )}
       </Async>
     </div>

@@ -1,7 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { api } from '../../api/client';
 import { useResource } from '../../api/use-resource';
-import type { ChangeLogEntry, Page, VillageCoverageDetail } from '../../api/types';
+import type { VillageCoverageDetail } from '../../api/types';
 import { Async } from '../../components/status';
 import { useI18n } from '../../i18n/i18n';
 import { useSession } from '../../session/session';
@@ -10,6 +10,9 @@ import type { MapSelection } from '../../map/url-state';
 import type { MapControls } from './map-page';
 import { bboxOfGeometry } from '../../lib/geo/bbox';
 import { describeValue, factEntries, freeCapacityEntries } from './facts';
+
+// Part 2: change history with a diff, and the co-use request button (features/history).
+const PanelExtras = lazy(() => import('../history/feature-panel-extras'));
 
 /** Registry resources behind each clickable layer (/api/{resource}/:id). */
 const RESOURCES: Record<string, string> = {
@@ -58,7 +61,11 @@ export function FeaturePanel({ selection, feature, controls, onClose }: Props) {
       ) : (
         <FactsTable entries={factEntries(feature?.properties ?? {})} />
       )}
-      {resource && user && <History resource={resource} id={selection.id} />}
+      {resource && user && (
+        <Suspense fallback={null}>
+          <PanelExtras layer={selection.layer} resource={resource} id={selection.id} />
+        </Suspense>
+      )}
     </aside>
   );
 }
@@ -187,32 +194,6 @@ function VillageFacts({ id, controls }: { id: number; controls: MapControls }) {
             )}
           </>
         )}
-      </Async>
-    </section>
-  );
-}
-
-function History({ resource, id }: { resource: string; id: number }) {
-  const { t, dateTime } = useI18n();
-  const history = useResource<Page<ChangeLogEntry>>(`history/${resource}/${id}`, (signal) => api(`/api/${resource}/${id}/history`, { signal, query: { limit: 20 } }));
-  return (
-    <section>
-      <h3>{t('panel.history')}</h3>
-      <Async resource={history}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="muted">{t('panel.noHistory')}</p>
-          ) : (
-            <ol className="history">
-              {page.items.map((e) => (
-                <li key={e.id}>
-                  <time dateTime={e.at}>{dateTime(e.at)}</time> · {e.action} · {e.username ?? '—'}
-                  {e.reason ? ` · ${e.reason}` : ''}
-                </li>
-              ))}
-            </ol>
-          )
-        }
       </Async>
     </section>
   );
