@@ -91,16 +91,18 @@ export async function classifyStagedRows(client: Queryable, jobId: string, spec:
     (f) => `|| CASE WHEN k.target_id IS NULL AND NOT k.data ? ${literal(f)} THEN jsonb_build_array(${errorJson(f, 'required', '$4::text')}) ELSE '[]'::jsonb END`,
   );
   // One pass over the job's rows: the stored object each would write (hash join on the key), duplicates
-  // within the file (window), geometry validity, then the action. Rows are matched back by primary key.
+  // within the file (window), geometry validity, then the action. Rows are matched back by primary key,
+  // and only rows whose outcome changed are written: at commit, when the registry has not moved since
+  // the dry run, that is none, and the pass only reads.
   await client.query(
-    `UPDATE import_rows s SET
-        target_id = e.target_id,
-        errors = e.errors,
-        action = CASE WHEN jsonb_array_length(e.errors) > 0 THEN 'skip'
-                      WHEN e.target_id IS NULL THEN 'create'
-                      WHEN e.same THEN 'unchanged'
-                      ELSE 'update' END
+    `UPDATE import_rows s SET target_id = e.target_id, errors = e.errors, action = e.action
        FROM (
+         SELECT f.row_no, f.target_id, f.errors,
+                CASE WHEN jsonb_array_length(f.errors) > 0 THEN 'skip'
+                     WHEN f.target_id IS NULL THEN 'create'
+                     WHEN f.same THEN 'unchanged'
+                     ELSE 'update' END AS action
+           FROM (
          SELECT k.row_no, k.target_id, k.same,
                 k.errors
                 || CASE WHEN k.nth > 1 THEN jsonb_build_array(${errorJson('code', 'duplicate', `$2::text`)}) ELSE '[]'::jsonb END
@@ -116,8 +118,10 @@ export async function classifyStagedRows(client: Queryable, jobId: string, spec:
                     CROSS JOIN LATERAL jsonb_populate_record(NULL::${table.table}, CASE WHEN s.errors = '[]'::jsonb THEN s.data ELSE '{}'::jsonb END) r
               WHERE s.job_id = $1 AND s.action IS DISTINCT FROM 'skip_blank'
            ) k
+           ) f
        ) e
-      WHERE s.job_id = $1 AND s.row_no = e.row_no`,
+      WHERE s.job_id = $1 AND s.row_no = e.row_no
+        AND (s.action IS DISTINCT FROM e.action OR s.target_id IS DISTINCT FROM e.target_id OR s.errors IS DISTINCT FROM e.errors)`,
     [jobId, reasonMessage('duplicate', locale), reasonMessage('invalid_geometry', locale), reasonMessage('required', locale)],
   );
 }
@@ -209,7 +213,15 @@ export async function upsertStagedRows(client: Queryable, jobId: string, spec: I
      ), log AS (
        INSERT INTO change_log (${logColumns}, after)
        SELECT $2, $3, $4, $5, ${objectType}, ins.id::text, 'import', ${logJson('ins', tableColumns)} FROM ins
-     )
+     )${
+       // The owner of a new site has a tenancy on it: from the inserted rows, without joining back.
+       spec.type === 'sites'
+         ? `, tenancy AS (
+       INSERT INTO site_tenancies (site_id, carrier_id) SELECT ins.id, ins.owner_carrier_id FROM ins
+       ON CONFLICT (site_id, carrier_id) WHERE until IS NULL DO NOTHING
+     )`
+         : ''
+     }
      SELECT count(*)::int AS n FROM ins`,
     [jobId, ...who],
   );
@@ -233,15 +245,7 @@ export async function upsertStagedRows(client: Queryable, jobId: string, spec: I
     [jobId, ...who],
   );
 
-  // The owner of a new site has a tenancy on it; so does a sector's carrier on another carrier's site.
-  if (spec.type === 'sites') {
-    await client.query(
-      `INSERT INTO site_tenancies (site_id, carrier_id)
-       SELECT t.id, t.owner_carrier_id FROM sites t JOIN import_rows s ON s.job_id = $1 AND s.action = 'create' AND t.owner_carrier_id = s.carrier_id AND t.code = s.code
-       ON CONFLICT (site_id, carrier_id) WHERE until IS NULL DO NOTHING`,
-      [jobId],
-    );
-  }
+  // A sector's carrier has a tenancy on the site that carries it (another carrier's site included).
   if (spec.type === 'sectors') {
     await client.query(
       `INSERT INTO site_tenancies (site_id, carrier_id)
