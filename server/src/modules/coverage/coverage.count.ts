@@ -160,3 +160,69 @@ export function countCovered(footprints: Footprint[], locations: LocationPoints,
   }
   return out;
 }
+
+/** A stored reach (ST_AsBinary) as a Footprint with its box. */
+export function footprintFromWkb(technology: string, carrierId: number, wkb: Buffer): Footprint {
+  const [ring, ...holes] = parseWkbPolygon(wkb);
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < ring!.length; i += 2) {
+    minX = Math.min(minX, ring![i]!);
+    maxX = Math.max(maxX, ring![i]!);
+    minY = Math.min(minY, ring![i + 1]!);
+    maxY = Math.max(maxY, ring![i + 1]!);
+  }
+  return { technology, carrierId, ring: ring!, holes, minX, minY, maxX, maxY };
+}
+
+export interface LocationRow {
+  v: number;
+  u: number;
+  x: number;
+  y: number;
+}
+
+export interface UnitDelta {
+  villageId: number;
+  technology: string;
+  /** 0 = any carrier. */
+  carrierId: number;
+  deltaUnits: number;
+}
+
+/**
+ * The change in covered units an edit makes, per village, technology and
+ * carrier (0 = any), with the same point-in-polygon test as countCovered so
+ * that an edit agrees with a full recompute. `before` and `after` are the
+ * contributors of each state near the edit; `changed` are the reaches (old
+ * and new) of the sources whose contribution differs: only locations inside
+ * one of them can change.
+ */
+export function coverageDeltas(changed: Footprint[], before: Footprint[], after: Footprint[], locations: LocationRow[]): UnitDelta[] {
+  const totals = new Map<string, UnitDelta>();
+  const add = (villageId: number, technology: string, carrierId: number, delta: number) => {
+    const k = `${villageId}|${technology}|${carrierId}`;
+    const row = totals.get(k);
+    if (row) row.deltaUnits += delta;
+    else totals.set(k, { villageId, technology, carrierId, deltaUnits: delta });
+  };
+  const carriersCovering = (set: Footprint[], technology: string, x: number, y: number) => {
+    const out = new Set<number>();
+    for (const f of set) if (f.technology === technology && !out.has(f.carrierId) && footprintContains(f, x, y)) out.add(f.carrierId);
+    return out;
+  };
+  const technologies = [...new Set(changed.map((f) => f.technology))];
+  for (const l of locations) {
+    for (const technology of technologies) {
+      if (!changed.some((f) => f.technology === technology && footprintContains(f, l.x, l.y))) continue;
+      const b = carriersCovering(before, technology, l.x, l.y);
+      const a = carriersCovering(after, technology, l.x, l.y);
+      if ((a.size > 0) !== (b.size > 0)) add(l.v, technology, 0, a.size > 0 ? l.u : -l.u);
+      for (const c of a) if (!b.has(c)) add(l.v, technology, c, l.u);
+      for (const c of b) if (!a.has(c)) add(l.v, technology, c, -l.u);
+    }
+  }
+  return [...totals.values()].filter((d) => d.deltaUnits !== 0);
+}

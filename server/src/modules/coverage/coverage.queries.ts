@@ -283,21 +283,24 @@ export interface CoverageDelta {
   deltaUnits: number;
 }
 
+export interface ContributorWkb {
+  side: 'old' | 'new' | 'now';
+  kind: 'sector' | 'access_point';
+  sourceId: number;
+  technology: string;
+  carrierId: number;
+  /** The reach as ISO WKB (EPSG:4326). */
+  wkb: Buffer;
+}
+
 /**
- * One statement that swaps the engine's rows for the given sources and
- * returns what changed. In a single statement the data-modifying CTEs (old:
- * DELETE … RETURNING, new: INSERT … RETURNING) are invisible to the reads of
- * coverage_contributors, which therefore see the state before the edit:
- *   changed  = per source and technology, the region where coverage may differ:
- *              the symmetric difference of old and new reach (same carrier),
- *              else both;
- *   touched  = locations inside a changed region;
- *   hits     = every contributor covering a touched location, before and after;
- *   result   = per village, technology and carrier (0 = any) the change in
- *              covered units, plus the (village, technology) whose gap to redraw.
+ * Swaps the engine's rows for the given sources in one statement and returns
+ * both: the rows deleted ('old', the state before the edit) and the rows the
+ * inventory implies now ('new'). The caller compares them and works out what
+ * changed (coverage.count.ts: coverageDeltas).
  */
-export async function swapContributors(db: Runner, sectorIds: number[], accessPointIds: number[], discWkt: string, srid: number): Promise<CoverageDelta[]> {
-  return db.query<CoverageDelta>(
+export async function swapContributorRows(db: Runner, sectorIds: number[], accessPointIds: number[], discWkt: string, srid: number): Promise<ContributorWkb[]> {
+  return db.query<ContributorWkb>(
     `WITH
      old AS (
        DELETE FROM coverage_contributors
@@ -307,42 +310,64 @@ export async function swapContributors(db: Runner, sectorIds: number[], accessPo
        INSERT INTO coverage_contributors (kind, source_id, site_id, technology, carrier_id, reach)
        SELECT kind, source_id, site_id, technology, carrier_id, reach FROM (${CURRENT_CONTRIBUTORS_SQL}) c
        WHERE cardinality($1::int[]) + cardinality($2::int[]) > 0
-       RETURNING kind, source_id, technology, carrier_id, reach),
-     changed AS (
-       SELECT coalesce(o.technology, n.technology) AS technology,
-              CASE WHEN o.reach IS NULL THEN n.reach
-                   WHEN n.reach IS NULL THEN o.reach
-                   WHEN o.carrier_id = n.carrier_id THEN ST_SymDifference(o.reach, n.reach)
-                   ELSE ST_Union(o.reach, n.reach) END AS region
-         FROM old o FULL JOIN new n ON o.kind = n.kind AND o.source_id = n.source_id AND o.technology = n.technology
-        WHERE o.reach IS NULL OR n.reach IS NULL OR o.carrier_id <> n.carrier_id OR NOT ST_OrderingEquals(o.reach, n.reach)),
-     regions AS (SELECT technology, region FROM changed WHERE NOT ST_IsEmpty(region)),
-     touched AS (
-       SELECT DISTINCT l.id, l.village_id, l.units, l.geom, g.technology
-         FROM regions g JOIN locations l ON ST_Intersects(g.region, l.geom)),
-     hits AS (
-       SELECT t.id, t.village_id, t.units, t.technology, c.carrier_id, true AS before,
-              NOT EXISTS (SELECT 1 FROM old o WHERE o.kind = c.kind AND o.source_id = c.source_id AND o.technology = c.technology) AS after
-         FROM touched t JOIN coverage_contributors c ON c.technology = t.technology AND ST_Intersects(c.reach, t.geom)
-       UNION ALL
-       SELECT t.id, t.village_id, t.units, t.technology, n.carrier_id, false, true
-         FROM touched t JOIN new n ON n.technology = t.technology AND ST_Intersects(n.reach, t.geom)),
-     per_carrier AS (
-       SELECT id, village_id, units, technology, carrier_id, bool_or(before) AS b, bool_or(after) AS a
-         FROM hits GROUP BY id, village_id, units, technology, carrier_id),
-     per_any AS (
-       SELECT id, village_id, units, technology, bool_or(b) AS b, bool_or(a) AS a
-         FROM per_carrier GROUP BY id, village_id, units, technology),
-     deltas AS (
-       SELECT village_id, technology, carrier_id, sum(units * (a::int - b::int))::int AS d
-         FROM per_carrier WHERE a <> b GROUP BY village_id, technology, carrier_id
-       UNION ALL
-       SELECT village_id, technology, 0, sum(units * (a::int - b::int))::int
-         FROM per_any WHERE a <> b GROUP BY village_id, technology)
-     SELECT 'delta' AS kind, village_id AS "villageId", technology, carrier_id AS "carrierId", d AS "deltaUnits" FROM deltas WHERE d <> 0
+       RETURNING kind, source_id, technology, carrier_id, reach)
+     SELECT 'old' AS side, kind, source_id AS "sourceId", technology, carrier_id AS "carrierId", ST_AsBinary(reach) AS wkb FROM old
      UNION ALL
-     SELECT DISTINCT 'gap', v.id, g.technology, 0, 0 FROM regions g JOIN villages v ON ST_Intersects(v.boundary, g.region)`,
+     SELECT 'new', kind, source_id, technology, carrier_id, ST_AsBinary(reach) FROM new`,
     [sectorIds, accessPointIds, discWkt, srid],
+  );
+}
+
+export interface Box {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+const BOXES_SQL = `unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[]) AS b(x0, y0, x1, y1)`;
+const boxParams = (boxes: Box[]) => [boxes.map((b) => b.minX), boxes.map((b) => b.minY), boxes.map((b) => b.maxX), boxes.map((b) => b.maxY)];
+
+/** Locations inside any of the boxes (EPSG:4326), with village, units and stored coordinates. */
+export async function selectLocationsInBoxes(db: Runner, boxes: Box[]): Promise<{ v: number; u: number; x: number; y: number }[]> {
+  if (boxes.length === 0) return [];
+  return db.query(
+    `SELECT DISTINCT ON (l.id) l.village_id AS v, l.units AS u, ST_X(l.geom) AS x, ST_Y(l.geom) AS y
+       FROM ${BOXES_SQL} JOIN locations l ON l.geom && ST_MakeEnvelope(b.x0, b.y0, b.x1, b.y1, 4326)
+      ORDER BY l.id`,
+    boxParams(boxes),
+  );
+}
+
+/** Stored contributors of the given technologies whose reach meets any of the boxes. */
+export async function selectContributorsInBoxes(db: Runner, boxes: Box[], technologies: string[]): Promise<ContributorWkb[]> {
+  if (boxes.length === 0 || technologies.length === 0) return [];
+  return db.query<ContributorWkb>(
+    `SELECT DISTINCT ON (c.id) 'now' AS side, c.kind, c.source_id AS "sourceId", c.technology, c.carrier_id AS "carrierId", ST_AsBinary(c.reach) AS wkb
+       FROM ${BOXES_SQL} JOIN coverage_contributors c ON c.reach && ST_MakeEnvelope(b.x0, b.y0, b.x1, b.y1, 4326)
+      WHERE c.technology = ANY($5::text[])
+      ORDER BY c.id`,
+    [...boxParams(boxes), technologies],
+  );
+}
+
+/**
+ * The (village, technology) pairs whose gap an edit can change: villages
+ * meeting the region where a source's reach changed (same carrier: the
+ * symmetric difference of old and new reach; else both; a source that came
+ * or went: its reach). $1 old WKB or null, $2 new WKB or null, $3 technology.
+ */
+export async function selectGapPairs(db: Runner, pairs: { old: Buffer | null; new: Buffer | null; sameCarrier: boolean; technology: string }[]): Promise<{ villageId: number; technology: string }[]> {
+  if (pairs.length === 0) return [];
+  return db.query(
+    `WITH g AS (
+       SELECT technology, CASE WHEN o IS NULL THEN n WHEN n IS NULL THEN o WHEN same THEN ST_SymDifference(o, n) ELSE ST_Union(o, n) END AS region
+         FROM (SELECT ST_GeomFromWKB(o, 4326) AS o, ST_GeomFromWKB(n, 4326) AS n, same, technology
+                 FROM unnest($1::bytea[], $2::bytea[], $3::boolean[], $4::text[]) AS u(o, n, same, technology)) x)
+     SELECT DISTINCT v.id AS "villageId", g.technology
+       FROM g JOIN villages v ON ST_Intersects(v.boundary, g.region)
+      WHERE NOT ST_IsEmpty(g.region)`,
+    [pairs.map((p) => p.old), pairs.map((p) => p.new), pairs.map((p) => p.sameCarrier), pairs.map((p) => p.technology)],
   );
 }
 

@@ -10,7 +10,10 @@
 // Incremental (recomputeSources): inside the caller's write transaction,
 // derive the edited sectors' footprints, swap their contributor rows and
 // apply the change in covered units to the villages reached by the old or new
-// footprint only (see swapContributors in coverage.queries.ts).
+// footprint only (swapContributors below). The change in units is counted in
+// TypeScript with the same point-in-polygon test as the full count, over the
+// locations and contributors near the changed reaches only: two index
+// look-ups instead of one per touched location.
 import type pg from 'pg';
 import type { Technology } from '@registry/shared/enums';
 import type { AreaClass } from '@registry/shared/enums';
@@ -38,14 +41,19 @@ import {
   stageCounts,
   stageGaps,
   stageVillageResults,
-  swapContributors,
+  selectContributorsInBoxes,
+  selectGapPairs,
+  selectLocationsInBoxes,
+  swapContributorRows,
+  type ContributorWkb,
+  type CoverageDelta,
   swapInStagedResults,
   writeSectorFootprints,
   type DerivedFootprint,
   type Runner,
   type SectorRadioRow,
 } from './coverage.queries';
-import { countCovered, parseWkbPolygon, type Footprint } from './coverage.count';
+import { countCovered, coverageDeltas, footprintFromWkb, type Footprint } from './coverage.count';
 
 export interface ModelContext {
   params: Record<string, number>;
@@ -160,20 +168,7 @@ export async function recomputeFullWith(client: pg.PoolClient | pg.Client, optio
   await db.query('TRUNCATE coverage_stage');
   // Counting in TypeScript over the stored polygons (see coverage.count.ts):
   // the same answer as stageVillageResults, without a heap fetch per pair.
-  const footprints: Footprint[] = (await selectFootprintWkb(db)).map((r) => {
-    const [ring, ...holes] = parseWkbPolygon(r.wkb);
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (let i = 0; i < ring!.length; i += 2) {
-      minX = Math.min(minX, ring![i]!);
-      maxX = Math.max(maxX, ring![i]!);
-      minY = Math.min(minY, ring![i + 1]!);
-      maxY = Math.max(maxY, ring![i + 1]!);
-    }
-    return { technology: r.technology, carrierId: r.carrierId, ring: ring!, holes, minX, minY, maxX, maxY };
-  });
+  const footprints: Footprint[] = (await selectFootprintWkb(db)).map((r) => footprintFromWkb(r.technology, r.carrierId, r.wkb));
   phase('read footprints');
   const points = await selectLocationPoints(db);
   phase('read locations');
@@ -267,4 +262,39 @@ async function recomputeSourcesLocked(db: Runner, wanted: Required<SourceChange>
   );
   await finishRun(db, runId, villageIds.length);
   return { runId, ...sources, villageIds };
+}
+
+/**
+ * Swaps the contributor rows of the given sources and returns what changed:
+ * per village, technology and carrier (0 = any) the change in covered units
+ * ('delta'), and the (village, technology) pairs whose gap to redraw ('gap').
+ * before = the rows near the edit now, less the new ones, plus the old ones;
+ * after = the rows near the edit now.
+ */
+export async function swapContributors(db: Runner, sectorIds: number[], accessPointIds: number[], discWkt: string, srid: number): Promise<CoverageDelta[]> {
+  const rows = await swapContributorRows(db, sectorIds, accessPointIds, discWkt, srid);
+  const key = (r: ContributorWkb) => `${r.kind}|${r.sourceId}|${r.technology}`;
+  const olds = new Map(rows.filter((r) => r.side === 'old').map((r) => [key(r), r]));
+  const news = new Map(rows.filter((r) => r.side === 'new').map((r) => [key(r), r]));
+  const changed: { old: ContributorWkb | null; new: ContributorWkb | null; technology: string }[] = [];
+  for (const k of new Set([...olds.keys(), ...news.keys()])) {
+    const o = olds.get(k) ?? null;
+    const n = news.get(k) ?? null;
+    if (o && n && o.carrierId === n.carrierId && o.wkb.equals(n.wkb)) continue;
+    changed.push({ old: o, new: n, technology: (o ?? n)!.technology });
+  }
+  if (changed.length === 0) return [];
+  const fp = (r: ContributorWkb) => footprintFromWkb(r.technology, r.carrierId, r.wkb);
+  const changedReaches = changed.flatMap((c) => [c.old, c.new]).filter((r): r is ContributorWkb => r !== null).map(fp);
+  const technologies = [...new Set(changed.map((c) => c.technology))];
+  const locations = await selectLocationsInBoxes(db, changedReaches);
+  const now = locations.length ? await selectContributorsInBoxes(db, changedReaches, technologies) : [];
+  const after = now.map(fp);
+  const before = [...now.filter((r) => !news.has(key(r))), ...olds.values()].filter((r) => technologies.includes(r.technology)).map(fp);
+  const deltas: CoverageDelta[] = coverageDeltas(changedReaches, before, after, locations).map((d) => ({ kind: 'delta', ...d }));
+  const gaps = await selectGapPairs(
+    db,
+    changed.map((c) => ({ old: c.old?.wkb ?? null, new: c.new?.wkb ?? null, sameCarrier: c.old !== null && c.new !== null && c.old.carrierId === c.new.carrierId, technology: c.technology })),
+  );
+  return [...deltas, ...gaps.map((g) => ({ kind: 'gap' as const, villageId: g.villageId, technology: g.technology, carrierId: 0, deltaUnits: 0 }))];
 }
