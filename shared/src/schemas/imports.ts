@@ -289,6 +289,43 @@ export const IMPORT_ASSET_SPECS: Record<Exclude<ImportAssetType, 'opencellid'>, 
   },
 };
 
+// ---- OpenCelliD ----
+// The cell export of opencellid.org (CC BY-SA 4.0): one row per cell,
+// `radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal`,
+// with or without that header line (the per-country downloads have none).
+// Cells become sectors; cells of one carrier within OPENCELLID_SITE_RADIUS_M of
+// each other become one site of that carrier. The carrier comes from MCC 452 and
+// the MNC through carriers.mobile_network_codes (data, edited on the carrier).
+
+export const OPENCELLID_COLUMNS = ['radio', 'mcc', 'net', 'area', 'cell', 'unit', 'lon', 'lat', 'range', 'samples', 'changeable', 'created', 'updated', 'averageSignal'] as const;
+/** Viet Nam's mobile country code (ITU-T E.212). */
+export const OPENCELLID_MCC = '452';
+/** OpenCelliD `radio` → technology. CDMA and anything else is refused as a row error. */
+export const OPENCELLID_RADIO: Record<string, (typeof TECHNOLOGIES)[number]> = { GSM: '2G', UMTS: '3G', LTE: '4G', NR: '5G' };
+/**
+ * Cells of one carrier whose positions are this close become one site. The
+ * positions are OpenCelliD's averages of crowd-sourced measurements, so cells
+ * on one mast rarely share a position exactly.
+ */
+export const OPENCELLID_SITE_RADIUS_M = 30;
+/**
+ * What OpenCelliD does not say, and what the import assumes: the band is the
+ * technology's most used band in Viet Nam (GSM-900, UMTS band 1 at 2100 MHz,
+ * LTE band 3 at 1800 MHz, NR n78 at 3500 MHz); the azimuth is unknown, so every
+ * cell is omnidirectional (beamwidth 360°, azimuth 0); the mast is a 30 m
+ * greenfield tower with antennas at 30 m. Planners correct these per site.
+ */
+export const OPENCELLID_DEFAULTS = {
+  bandMhz: { '2G': 900, '3G': 2100, '4G': 1800, '5G': 3500 } as Record<(typeof TECHNOLOGIES)[number], number>,
+  azimuthDeg: 0,
+  beamwidthDeg: 360,
+  antennaHeightM: 30,
+  siteHeightM: 30,
+  structureType: 'greenfield_tower' as (typeof STRUCTURE_TYPES)[number],
+  /** Written to synthetic_method (with synthetic = true: positions are estimates, not surveys). */
+  sourceMethod: 'opencellid',
+};
+
 /** Headers naming the owner carrier (its code). */
 export const CARRIER_ALIASES = ['carrier', 'owner', 'carrier_code', 'owner_carrier', 'owner_carrier_code', 'nha mang', 'nhà mạng', 'doanh nghiep', 'doanh nghiệp', 'chu so huu', 'chủ sở hữu'];
 /** Headers of point coordinates (in the chosen CRS: lon/x/easting, lat/y/northing). */

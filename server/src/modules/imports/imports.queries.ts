@@ -61,9 +61,16 @@ function logJson(alias: string, columns: TableColumn[]): string {
  * decides each row's action. Run again inside the commit's transaction so the
  * actions match the data as it is then.
  */
-export async function classifyStagedRows(client: Queryable, jobId: string, spec: ImportAssetSpec, locale: Locale): Promise<void> {
+export interface ClassifyOptions {
+  /** References resolved elsewhere (OpenCelliD: sites the commit creates); not flagged unknown. */
+  skipRefs?: boolean;
+  /** Columns not required on create although the spec requires them. */
+  optional?: readonly string[];
+}
+
+export async function classifyStagedRows(client: Queryable, jobId: string, spec: ImportAssetSpec, locale: Locale, options: ClassifyOptions = {}): Promise<void> {
   const table = TABLES[spec.type];
-  for (const ref of table.sqlRefs) {
+  for (const ref of options.skipRefs ? [] : table.sqlRefs) {
     const sameCarrier = ref.sameCarrier ? 'AND x.owner_carrier_id = s2.carrier_id' : '';
     await client.query(
       `UPDATE import_rows s SET
@@ -78,7 +85,10 @@ export async function classifyStagedRows(client: Queryable, jobId: string, spec:
     );
   }
 
-  const required = spec.fields.filter((f) => f.required).map((f) => writableName(f.name));
+  const required = spec.fields
+    .filter((f) => f.required)
+    .map((f) => writableName(f.name))
+    .filter((c) => !options.optional?.includes(c));
   // "Unchanged": every column the row gives equals the stored one. Compared column by column through
   // jsonb_populate_record rather than to_jsonb(t) @> s.data, which pays PostGIS's json cast per row.
   const sameColumns = writableColumns(spec)
@@ -128,6 +138,66 @@ export async function classifyStagedRows(client: Queryable, jobId: string, spec:
 
 function writableName(name: string): string {
   return writableColumns({ fields: [{ name, type: 'text', aliases: [] }] } as unknown as ImportAssetSpec)[0]!;
+}
+
+/** Staged rows naming a site by code (OpenCelliD) get the id of that site of their carrier, where it exists. */
+export async function resolveStagedSiteCodes(client: Queryable, jobId: string): Promise<void> {
+  await client.query(
+    `UPDATE import_rows s SET data = (s.data - 'site_code') || jsonb_build_object('site_id', t.id)
+       FROM sites t
+      WHERE s.job_id = $1 AND s.data ? 'site_code' AND t.owner_carrier_id = s.carrier_id AND t.code = s.data->>'site_code'`,
+    [jobId],
+  );
+}
+
+/** Sites the staged rows name by code and that do not exist yet, by carrier and code. */
+export async function countSitesToCreate(client: Queryable, jobId: string): Promise<number> {
+  const r = await client.query<{ n: number }>(
+    `SELECT count(DISTINCT (carrier_id, data->>'site_code'))::int AS n FROM import_rows
+      WHERE job_id = $1 AND action IN ('create', 'update') AND data ? 'site_code'`,
+    [jobId],
+  );
+  return r.rows[0]?.n ?? 0;
+}
+
+export interface StagedSiteDefaults {
+  structureType: string;
+  heightM: number;
+  syntheticMethod: string;
+}
+
+/**
+ * Creates the sites that staged rows name by code and that do not exist yet
+ * (OpenCelliD's position groups), at the staged position of the group's first
+ * row, with their change-log rows (same operation) and the owner's tenancy.
+ * Call inside the commit's transaction, before the sectors are written.
+ */
+export async function createStagedSites(client: Queryable, jobId: string, ctx: RequestContext, operationId: string, defaults: StagedSiteDefaults): Promise<number> {
+  const actor = ctx.actor;
+  const who = [actor.kind === 'user' && actor.userId > 0 ? actor.userId : null, actor.kind === 'user' ? actor.username : 'public', ctx.requestId, operationId];
+  const columns = await columnsOf(client, 'sites');
+  const sites = TABLES.sites;
+  const r = await client.query<{ n: number }>(
+    `WITH ins AS (
+       INSERT INTO sites (owner_carrier_id, code, geom, structure_type, height_m, synthetic, synthetic_method, village_id, admin_unit_id)
+       SELECT DISTINCT ON (s.carrier_id, s.data->>'site_code')
+              s.carrier_id, s.data->>'site_code', s.geom, $6, $7, true, $8, dv.id, dv.commune_id
+         FROM import_rows s ${sites.derivedJoin ?? ''}
+        WHERE s.job_id = $1 AND s.action IN ('create', 'update') AND s.data ? 'site_code' AND s.geom IS NOT NULL
+        ORDER BY s.carrier_id, s.data->>'site_code', s.row_no
+       ON CONFLICT (owner_carrier_id, code) DO NOTHING
+       RETURNING *
+     ), log AS (
+       INSERT INTO change_log (user_id, username, request_id, operation_id, object_type, object_id, action, after)
+       SELECT $2, $3, $4, $5, 'site', ins.id::text, 'import', ${logJson('ins', columns)} FROM ins
+     ), tenancy AS (
+       INSERT INTO site_tenancies (site_id, carrier_id) SELECT ins.id, ins.owner_carrier_id FROM ins
+       ON CONFLICT (site_id, carrier_id) WHERE until IS NULL DO NOTHING
+     )
+     SELECT count(*)::int AS n FROM ins`,
+    [jobId, ...who, defaults.structureType, defaults.heightM, defaults.syntheticMethod],
+  );
+  return r.rows[0]?.n ?? 0;
 }
 
 export interface JobCounts {

@@ -4,6 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { findCrs, type CrsDefinition } from '@registry/shared/crs/crs';
 import {
   IMPORT_ASSET_SPECS,
+  OPENCELLID_DEFAULTS,
   type CreateImportFields,
   type ImportAssetSpec,
   type ImportFormat,
@@ -18,7 +19,18 @@ import type { RegistryEvents } from '../../lib/events';
 import type { ProvinceGuard } from '../geo/province-guard';
 import { createPositionTransform, suggestCrs } from './crs-transform';
 import { ImportFileError, ImportTooLargeError } from './import-errors';
-import { classifyStagedRows, countStagedRows, listStagedRows, upsertStagedRows, type RowsPage } from './imports.queries';
+import {
+  classifyStagedRows,
+  countSitesToCreate,
+  countStagedRows,
+  createStagedSites,
+  listStagedRows,
+  resolveStagedSiteCodes,
+  upsertStagedRows,
+  type ClassifyOptions,
+  type RowsPage,
+} from './imports.queries';
+import { createOpenCellIdNormalizer, OPENCELLID_SPEC, openCellIdHeaders, type OpenCellIdCarrier } from './opencellid';
 import { readCsvBatches } from './readers/csv-reader';
 import { readGeoJsonBatches } from './readers/geojson-reader';
 import { readKml, readKmz } from './readers/kml-reader';
@@ -78,6 +90,9 @@ interface JobRow {
  * statements that run in well under a second without it.
  */
 const SET_LOCAL_FOR_BULK = `SET LOCAL jit = off`;
+
+/** OpenCelliD cells name sites the commit creates: their site reference is neither resolved as unknown nor required. */
+const OPENCELLID_CLASSIFY: ClassifyOptions = { skipRefs: true, optional: ['site_id'] };
 
 /** Asset types that touch what coverage is computed from. */
 const COVERAGE_TYPES = new Set(['sites', 'sectors', 'access-points', 'fibre-routes', 'villages', 'locations']);
@@ -179,9 +194,20 @@ export function createImportsService(deps: ImportsServiceDeps) {
   const running = new Map<string, Promise<void>>();
 
   function specOf(assetType: string): ImportAssetSpec {
+    if (assetType === 'opencellid') return OPENCELLID_SPEC;
     const spec = IMPORT_ASSET_SPECS[assetType as ImportAssetSpec['type']];
-    if (!spec) throw new ValidationError([{ path: 'assetType', reason: 'invalid_value', message: `OpenCelliD and unknown asset types are not importable here: ${assetType}` }]);
+    if (!spec) throw new ValidationError([{ path: 'assetType', reason: 'invalid_value', message: `Unknown asset type: ${assetType}` }]);
     return spec;
+  }
+
+  /** OpenCelliD: MNC → carrier, from carriers.mobile_network_codes (the first carrier listing an MNC wins). */
+  async function carriersByMnc(): Promise<Map<string, OpenCellIdCarrier>> {
+    const r = await pool.query<{ id: number; code: string; mnc: string }>(
+      'SELECT id, code, unnest(mobile_network_codes) AS mnc FROM carriers ORDER BY id',
+    );
+    const out = new Map<string, OpenCellIdCarrier>();
+    for (const row of r.rows) if (!out.has(row.mnc.padStart(2, '0'))) out.set(row.mnc.padStart(2, '0'), { id: row.id, code: row.code });
+    return out;
   }
 
   function assertMayImport(ctx: RequestContext, spec: ImportAssetSpec): void {
@@ -238,10 +264,10 @@ export function createImportsService(deps: ImportsServiceDeps) {
   }
 
   /** The file's records in batches (one await per batch rather than per record). */
-  function recordsOf(format: ImportFormat, source: AsyncIterable<Buffer>, meta: ReaderMeta): AsyncIterable<RawRecord[]> {
+  function recordsOf(format: ImportFormat, source: AsyncIterable<Buffer>, meta: ReaderMeta, openCellId: boolean): AsyncIterable<RawRecord[]> {
     switch (format) {
       case 'csv':
-        return readCsvBatches(source, meta);
+        return readCsvBatches(source, meta, openCellId ? openCellIdHeaders : undefined);
       case 'geojson':
         return readGeoJsonBatches(source);
       case 'kml':
@@ -299,6 +325,8 @@ export function createImportsService(deps: ImportsServiceDeps) {
     if (!crs) throw new ValidationError([{ path: 'crs', reason: 'invalid_value', message: `Unknown CRS ${fields.crs}; see GET /api/imports/crs` }]);
     const format = fields.format ?? formatFromFilename(upload.filename);
     if (!format) throw new ValidationError([{ path: 'format', reason: 'required', message: 'Give format (geojson, csv, kml, kmz, shapefile) or a file name with its extension' }]);
+    const openCellId = fields.assetType === 'opencellid';
+    if (openCellId && format !== 'csv') throw new ValidationError([{ path: 'format', reason: 'invalid_value', message: 'OpenCelliD cells come as CSV (cell_towers.csv or a per-country file)' }]);
 
     const carriers = await carrierMap();
     const ownCarrierId = actor.role === 'carrier' ? actor.carrierId : null;
@@ -316,23 +344,26 @@ export function createImportsService(deps: ImportsServiceDeps) {
     const inserted = await pool.query<JobRow>(
       `INSERT INTO import_jobs (user_id, carrier_id, default_carrier_id, asset_type, format, crs, filename, status, summary)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'validating', $8) RETURNING *`,
-      [actor.userId > 0 ? actor.userId : null, ownCarrierId, defaultCarrierId, spec.type, format, crs.code, upload.filename, { locale: ctx.locale }],
+      [actor.userId > 0 ? actor.userId : null, ownCarrierId, defaultCarrierId, openCellId ? 'opencellid' : spec.type, format, crs.code, upload.filename, { locale: ctx.locale }],
     );
     const job = inserted.rows[0]!;
 
     const meta: ReaderMeta = { decimalComma: false };
     const extent = await deps.provinceGuard.extent();
-    const normalizer = createRowNormalizer({
-      spec,
-      meta,
-      transform: createPositionTransform(crs),
-      extent,
-      locale: ctx.locale,
-      carriers,
-      defaultCarrierCode,
-      ownCarrierId,
-      lookups: await lookupsFor(spec),
-    });
+    if (openCellId) meta.forcedCrs = 'EPSG:4326';
+    const normalizer = openCellId
+      ? createOpenCellIdNormalizer({ carriersByMnc: await carriersByMnc(), ownCarrierId, extent, locale: ctx.locale })
+      : createRowNormalizer({
+          spec,
+          meta,
+          transform: createPositionTransform(crs),
+          extent,
+          locale: ctx.locale,
+          carriers,
+          defaultCarrierCode,
+          ownCarrierId,
+          lookups: await lookupsFor(spec),
+        });
 
     const client = await pool.connect();
     let clientBroken = false;
@@ -367,7 +398,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
           row.errors.length === 0 ? '[]' : copyValue(JSON.stringify(row.errors))
         }\t${row.blank ? 'skip_blank' : '\\N'}\n`;
 
-      for await (const batch of recordsOf(format, limitBytes(upload.stream, limits.maxBytes), meta)) {
+      for await (const batch of recordsOf(format, limitBytes(upload.stream, limits.maxBytes), meta, openCellId)) {
         for (const record of batch) {
           rowsRead += 1;
           if (rowsRead > limits.maxRows) throw new ImportTooLargeError('rows', limits.maxRows);
@@ -417,21 +448,23 @@ export function createImportsService(deps: ImportsServiceDeps) {
       }
     }
     await pool.query(`UPDATE import_jobs SET rows_read = $2, summary = summary || $3::jsonb WHERE id = $1`, [job.id, rowsRead, JSON.stringify({ warnings })]);
-    const work = validate(job.id, spec, ctx.locale).finally(() => running.delete(job.id));
+    const work = validate(job.id, spec, ctx.locale, openCellId).finally(() => running.delete(job.id));
     running.set(job.id, work);
     return toJob(await loadJob(job.id));
   }
 
   /** The set-based half of the dry run: references, existing objects, actions. */
-  async function validate(jobId: string, spec: ImportAssetSpec, locale: Locale): Promise<void> {
+  async function validate(jobId: string, spec: ImportAssetSpec, locale: Locale, openCellId: boolean): Promise<void> {
     const client = await pool.connect();
     try {
       // Fresh statistics for the planner after a large COPY (autovacuum may not have run yet).
       await client.query('ANALYZE import_rows');
       await client.query('BEGIN');
       await client.query(SET_LOCAL_FOR_BULK);
-      await classifyStagedRows(client, jobId, spec, locale);
+      if (openCellId) await resolveStagedSiteCodes(client, jobId);
+      await classifyStagedRows(client, jobId, spec, locale, openCellId ? OPENCELLID_CLASSIFY : {});
       const counts = await countStagedRows(client, jobId);
+      if (openCellId) counts.actions.siteCreate = await countSitesToCreate(client, jobId);
       await client.query(
         `UPDATE import_jobs SET status = 'validated', finished_at = now(), rows_valid = $2, error_count = $3,
                 summary = summary || jsonb_build_object('actions', $4::jsonb)
@@ -480,12 +513,12 @@ export function createImportsService(deps: ImportsServiceDeps) {
     const operationId = randomUUID();
     if (!(await setStatus(id, 'committing', { operation_id: operationId }, ['validated']))) throw new ConflictError('The import changed state; reload it');
     const spec = specOf(job.asset_type);
-    const work = runCommit(ctx, id, spec, operationId).finally(() => running.delete(id));
+    const work = runCommit(ctx, id, spec, operationId, job.asset_type === 'opencellid').finally(() => running.delete(id));
     running.set(id, work);
     return toJob(await loadJob(id));
   }
 
-  async function runCommit(ctx: RequestContext, id: string, spec: ImportAssetSpec, operationId: string): Promise<void> {
+  async function runCommit(ctx: RequestContext, id: string, spec: ImportAssetSpec, operationId: string, openCellId: boolean): Promise<void> {
     const client = await pool.connect();
     let bbox: [number, number, number, number] | null = null;
     let written = 0;
@@ -493,7 +526,8 @@ export function createImportsService(deps: ImportsServiceDeps) {
       await client.query('BEGIN');
       await client.query(SET_LOCAL_FOR_BULK);
       // Actions again, against the data as it is now, inside the transaction (every action is recomputed).
-      await classifyStagedRows(client, id, spec, ctx.locale);
+      if (openCellId) await resolveStagedSiteCodes(client, id);
+      await classifyStagedRows(client, id, spec, ctx.locale, openCellId ? OPENCELLID_CLASSIFY : {});
       const counts = await countStagedRows(client, id);
       if (counts.errorCount > 0) {
         await client.query('ROLLBACK');
@@ -501,8 +535,19 @@ export function createImportsService(deps: ImportsServiceDeps) {
         await purgeRows(id);
         return;
       }
+      let sitesCreated = 0;
+      if (openCellId) {
+        // The position groups that are no site yet become sites first; the cells then name them by id.
+        sitesCreated = await createStagedSites(client, id, ctx, operationId, {
+          structureType: OPENCELLID_DEFAULTS.structureType,
+          heightM: OPENCELLID_DEFAULTS.siteHeightM,
+          syntheticMethod: OPENCELLID_DEFAULTS.sourceMethod,
+        });
+        await resolveStagedSiteCodes(client, id);
+        counts.actions.siteCreate = sitesCreated;
+      }
       const result = await upsertStagedRows(client, id, spec, ctx, operationId);
-      written = result.created + result.updated;
+      written = result.created + result.updated + sitesCreated;
       bbox = result.bbox;
       await client.query(
         `UPDATE import_jobs SET status = 'committed', finished_at = now(), rows_written = $2,

@@ -210,6 +210,74 @@ describe('GeoJSON and KML', () => {
   });
 });
 
+describe('OpenCelliD', () => {
+  it("groups cells into sites per carrier by position, maps MCC 452 + MNC to the carrier, and refuses another carrier's cells for a carrier user", async () => {
+    const carrierC = await createTestCarrier(db.pool);
+    const carrierD = await createTestCarrier(db.pool);
+    // Two MNCs no carrier has yet, so the lookup is unambiguous in a shared test database.
+    const used = new Set((await db.pool.query<{ m: string }>('SELECT unnest(mobile_network_codes) AS m FROM carriers')).rows.map((r) => r.m));
+    const free: string[] = [];
+    while (free.length < 2) {
+      const m = String(100 + Math.floor(Math.random() * 900));
+      if (!used.has(m) && !free.includes(m)) free.push(m);
+    }
+    const [mncC, mncD] = free as [string, string];
+    await db.pool.query('UPDATE carriers SET mobile_network_codes = $2 WHERE id = $1', [carrierC.id, [mncC]]);
+    await db.pool.query('UPDATE carriers SET mobile_network_codes = $2 WHERE id = $1', [carrierD.id, [mncD]]);
+    const csv = readFileSync(join(fixtures, 'opencellid-452.csv'), 'utf8').replaceAll('MNC_A', mncC).replaceAll('MNC_B', mncD);
+
+    const job = await dryRun(planner, { assetType: 'opencellid' }, 'cells.csv', csv);
+    expect(job.status).toBe('validated');
+    expect(job.errorCount).toBe(0);
+    expect(job.actions).toMatchObject({ create: 6, siteCreate: 3 });
+    const done = await commitAndWait(planner, job.id);
+    expect(done.status).toBe('committed');
+
+    // Carrier C: the three cells a few metres apart make one site, the cell 2 km away another; carrier D's
+    // two cells at the first position make a site of D's own (no sharing is inferred from estimated positions).
+    const sites = await db.pool.query<{ owner_carrier_id: number; code: string; n: number; synthetic: boolean; synthetic_method: string }>(
+      `SELECT t.owner_carrier_id, t.code, t.synthetic, t.synthetic_method, count(x.id)::int AS n
+         FROM sites t JOIN sectors x ON x.site_id = t.id WHERE t.owner_carrier_id = ANY($1) GROUP BY t.id ORDER BY t.owner_carrier_id, n DESC`,
+      [[carrierC.id, carrierD.id]],
+    );
+    expect(sites.rows.map((r) => [r.owner_carrier_id, r.n])).toEqual([
+      [carrierC.id, 3],
+      [carrierC.id, 1],
+      [carrierD.id, 2],
+    ]);
+    expect(sites.rows[0]).toMatchObject({ code: `OCID-${mncC}-21.30000-106.20000`, synthetic: true, synthetic_method: 'opencellid' });
+    const sectors = await db.pool.query(
+      `SELECT carrier_id, code, technology, band_mhz, beamwidth_deg, azimuth_deg, cell_identity FROM sectors WHERE carrier_id = ANY($1) ORDER BY carrier_id, code`,
+      [[carrierC.id, carrierD.id]],
+    );
+    expect(sectors.rows.map((r) => [r.carrier_id, r.technology, r.band_mhz, r.beamwidth_deg])).toEqual([
+      [carrierC.id, '4G', 1800, 360],
+      [carrierC.id, '4G', 1800, 360],
+      [carrierC.id, '2G', 900, 360],
+      [carrierC.id, '4G', 1800, 360],
+      [carrierD.id, '3G', 2100, 360],
+      [carrierD.id, '5G', 3500, 360],
+    ]);
+    expect(sectors.rows[2]).toMatchObject({ code: `452-${mncC}-10101-2001`, cell_identity: `452-${mncC}-10101-2001`, azimuth_deg: 0 });
+    const tenancies = await db.pool.query(`SELECT count(*)::int AS n FROM site_tenancies WHERE carrier_id = ANY($1)`, [[carrierC.id, carrierD.id]]);
+    expect(tenancies.rows[0].n).toBe(3);
+
+    // The per-country download has no header line; the same cells again change nothing.
+    const again = await dryRun(planner, { assetType: 'opencellid' }, 'cells.csv', csv.slice(csv.indexOf('\n') + 1));
+    expect(again.actions).toMatchObject({ create: 0, update: 0, unchanged: 6, siteCreate: 0 });
+
+    // A carrier user imports only its own cells: carrier D's rows are row errors.
+    const userC = await createTestUser(db.pool, 'carrier', carrierC.id);
+    const own = await dryRun(ctxOf(userC.id, userC.username, 'carrier', carrierC.id), { assetType: 'opencellid' }, 'cells.csv', csv);
+    expect(own.errorCount).toBe(2);
+    const bad = await service.get(planner, own.id, { errorsOnly: true, after: 0, limit: 10 });
+    expect(bad.rows.items.map((r) => [r.row, r.errors[0]?.reason])).toEqual([
+      [4, 'other_carrier'],
+      [5, 'other_carrier'],
+    ]);
+  });
+});
+
 describe('over HTTP', () => {
   let app: FastifyInstance;
   beforeAll(async () => {

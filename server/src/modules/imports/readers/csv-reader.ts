@@ -124,7 +124,12 @@ export class CsvSplitter {
  * Rows with fewer cells than the header lack the missing keys; extra cells
  * are ignored.
  */
-export async function* readCsvBatches(source: AsyncIterable<Buffer>, meta: ReaderMeta): AsyncGenerator<RawRecord[]> {
+export async function* readCsvBatches(
+  source: AsyncIterable<Buffer>,
+  meta: ReaderMeta,
+  /** For formats whose files may lack the header line: the headers to use when the first row is data. */
+  headersFor?: (firstRow: string[]) => string[] | null,
+): AsyncGenerator<RawRecord[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let splitter: CsvSplitter | null = null;
   let pending = '';
@@ -140,8 +145,9 @@ export async function* readCsvBatches(source: AsyncIterable<Buffer>, meta: Reade
     const out: RawRecord[] = [];
     for (const row of rows) {
       if (!headers) {
-        headers = row.map((h) => h.trim());
-        continue;
+        const fixed = headersFor?.(row) ?? null;
+        headers = fixed ?? row.map((h) => h.trim());
+        if (!fixed) continue;
       }
       const properties: Record<string, string> = {};
       const count = Math.min(row.length, headers.length);
