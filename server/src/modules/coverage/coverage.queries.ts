@@ -395,18 +395,36 @@ export function thresholdSql(villageAlias: string, technologyExpr: string, defau
 
 /**
  * The uncovered part of a village: its boundary less the union of the
- * reaches of a technology (null when nothing is left). Each reach is first
- * clipped to the village's box (ST_ClipByBox2D: cheap, no overlay; wedges and
- * discs are convex so the pieces stay valid), which keeps the union small.
+ * reaches of a technology (null when nothing is left). Only reaches that meet
+ * the village take part (the bounding-box match alone let in about a third
+ * more, each costing overlay work); each is first clipped to the village's
+ * box (ST_ClipByBox2D: cheap, no overlay; wedges and discs are convex so the
+ * pieces stay valid), which keeps the union small.
+ * Callers skip it (gap null) where every unit of the village is covered: see
+ * gapDrawnWhen.
  */
-export const GAP_SQL = `
-  (SELECT CASE WHEN u.reach IS NULL THEN ST_Multi(v.boundary)
-               WHEN ST_Covers(u.reach, v.boundary) THEN NULL
+export function gapSql(villageAlias: string, technologyExpr: string): string {
+  const v = villageAlias;
+  return `
+  (SELECT CASE WHEN u.reach IS NULL THEN ST_Multi(${v}.boundary)
+               WHEN ST_Covers(u.reach, ${v}.boundary) THEN NULL
                ELSE (SELECT CASE WHEN ST_IsEmpty(x.g) THEN NULL ELSE x.g END
-                       FROM (SELECT ST_Multi(ST_CollectionExtract(ST_Difference(v.boundary, u.reach), 3)) AS g) x) END
-     FROM (SELECT ST_Union(ST_ClipByBox2D(c.reach, ST_Expand(box2d(v.boundary), 0.0001))) AS reach
+                       FROM (SELECT ST_Multi(ST_CollectionExtract(ST_Difference(${v}.boundary, u.reach), 3)) AS g) x) END
+     FROM (SELECT ST_Union(ST_ClipByBox2D(c.reach, ST_Expand(box2d(${v}.boundary), 0.0001))) AS reach
              FROM coverage_contributors c
-            WHERE c.technology = t.technology AND c.reach && v.boundary) u)`;
+            WHERE c.technology = ${technologyExpr} AND c.reach && ${v}.boundary AND ST_Intersects(c.reach, ${v}.boundary)) u)`;
+}
+
+/**
+ * A gap is drawn only for a village some of whose units are uncovered (or
+ * that has none): where every unit is covered there is no household left to
+ * reach and the gap is null, which spares the overlay work for most villages
+ * (at provincial scale 58 % of 4G and 88 % of FTTH rows). Expects a row alias
+ * with covered_units and total_units.
+ */
+export function gapDrawnWhen(rowAlias: string): string {
+  return `NOT (${rowAlias}.total_units > 0 AND ${rowAlias}.covered_units >= ${rowAlias}.total_units)`;
+}
 
 /**
  * Applies covered-unit deltas: adds them to the rows (creating per-carrier
@@ -453,15 +471,15 @@ export async function applyDeltas(db: Runner, deltas: CoverageDelta[], runId: nu
   );
 }
 
-/** Redraws the gap of the any-carrier rows of the given (village, technology) pairs. */
+/** Redraws the gap of the any-carrier rows of the given (village, technology) pairs (after their counts are up to date). */
 export async function redrawGaps(db: Runner, pairs: { villageId: number; technology: string }[], runId: number): Promise<void> {
   if (pairs.length === 0) return;
   await db.query(
-    `UPDATE village_coverage vc SET gap = g.gap, run_id = $3, computed_at = now()
-       FROM (SELECT v.id AS village_id, t.technology, ${GAP_SQL} AS gap
-               FROM unnest($1::int[], $2::text[]) AS t(village_id, technology)
-               JOIN villages v ON v.id = t.village_id) g
-      WHERE vc.village_id = g.village_id AND vc.technology = g.technology AND vc.carrier_id IS NULL`,
+    `UPDATE village_coverage vc
+        SET gap = CASE WHEN ${gapDrawnWhen('vc')} THEN ${gapSql('v', 'vc.technology')} END, run_id = $3, computed_at = now()
+       FROM (SELECT DISTINCT village_id, technology FROM unnest($1::int[], $2::text[]) AS t(village_id, technology)) t
+       JOIN villages v ON v.id = t.village_id
+      WHERE vc.village_id = t.village_id AND vc.technology = t.technology AND vc.carrier_id IS NULL`,
     [pairs.map((p) => p.villageId), pairs.map((p) => p.technology), runId],
   );
 }
@@ -512,11 +530,10 @@ export async function stageVillageResults(db: Runner, villageIds: number[] | nul
 
 export async function stageGaps(db: Runner, villageIds: number[] | null): Promise<void> {
   await db.query(
-    `UPDATE coverage_stage s SET gap = g.gap
-       FROM (SELECT v.id AS village_id, t.technology, ${GAP_SQL} AS gap
-               FROM villages v CROSS JOIN (VALUES ('4G'), ('5G'), ('FTTH')) AS t(technology)
-              WHERE $1::int[] IS NULL OR v.id = ANY($1::int[])) g
-      WHERE s.village_id = g.village_id AND s.technology = g.technology AND s.carrier_id = 0`,
+    `UPDATE coverage_stage s SET gap = ${gapSql('v', 's.technology')}
+       FROM villages v
+      WHERE v.id = s.village_id AND s.carrier_id = 0 AND ${gapDrawnWhen('s')}
+        AND ($1::int[] IS NULL OR s.village_id = ANY($1::int[]))`,
     [villageIds],
   );
 }

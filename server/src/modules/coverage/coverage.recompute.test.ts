@@ -62,6 +62,27 @@ describe('full recompute on hand-built fixtures', () => {
       expect(r.rows[0]!.footprint_model).toBe('tr38901-rma-nlos/rural');
     }));
 
+  it('no gap is drawn where every unit is covered, though fields are left (650 m disc: farthest unit 636 m, corners 707 m)', () =>
+    inRollback(async (client) => {
+      const f = await baseFixture(client);
+      const v = await squareVillage(client, f, X0, Y0);
+      const s = await site(client, f.carrierA, X0 + 500, Y0 + 500);
+      const sec = await sector(client, s, f.carrierA, { rangeM: 300 });
+      await recomputeFullWith(client);
+      const gapOf = async () => (await coverageRows(client, [v])).find((r) => r.technology === '4G' && r.carrierId === null)!;
+      expect((await gapOf()).gapAreaM2!).toBeCloseTo(GAP_M2, -1);
+      // The edit raises the range to 650 m: 100 of 100 units, gap null (incremental, then full).
+      await client.query('UPDATE sectors SET mapl_db = $2 WHERE id = $1', [sec, (await import('./coverage.fixtures')).maplForRangeM(650)]);
+      await recomputeSources(pgRunner(client), { sectorIds: [sec] });
+      expect(await gapOf()).toMatchObject({ coveredUnits: 100, gapAreaM2: null });
+      await recomputeFullWith(client);
+      expect(await gapOf()).toMatchObject({ coveredUnits: 100, gapAreaM2: null });
+      // Back to 300 m: the gap is drawn again.
+      await client.query('UPDATE sectors SET mapl_db = $2 WHERE id = $1', [sec, (await import('./coverage.fixtures')).maplForRangeM(300)]);
+      await recomputeSources(pgRunner(client), { sectorIds: [sec] });
+      expect((await gapOf()).gapAreaM2!).toBeCloseTo(GAP_M2, -1);
+    }));
+
   it('a sector pointing away from the village covers nothing', () =>
     inRollback(async (client) => {
       const f = await baseFixture(client);

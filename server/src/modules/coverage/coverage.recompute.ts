@@ -255,9 +255,11 @@ async function recomputeSourcesLocked(db: Runner, wanted: Required<SourceChange>
   }
   const rest = changes.filter((c) => !fresh.has(c.villageId));
   await applyDeltas(db, rest, runId, threshold);
+  // Gaps of the villages the changed reaches meet, and of those whose count
+  // changed (a gap is drawn only below 100 %: see gapDrawnWhen).
   await redrawGaps(
     db,
-    rest.filter((c) => c.kind === 'gap').map((c) => ({ villageId: c.villageId, technology: c.technology })),
+    rest.filter((c) => c.kind === 'gap' || c.carrierId === 0).map((c) => ({ villageId: c.villageId, technology: c.technology })),
     runId,
   );
   await finishRun(db, runId, villageIds.length);
