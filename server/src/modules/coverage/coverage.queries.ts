@@ -777,21 +777,44 @@ export async function selectSummaryRows(db: Runner, level: string, parentId: num
               max(vc.covered_units) FILTER (WHERE vc.technology = 'FTTH') AS units_ftth
          FROM villages v JOIN village_coverage vc ON vc.village_id = v.id AND vc.carrier_id IS NULL
         GROUP BY v.id, v.commune_id),
+     -- Carriers on each active site (the owner and running tenancies), grouped
+     -- once: a subquery per site scanned site_tenancies each time (no index on site_id).
+     carriers_on AS (
+       SELECT id AS site_id, owner_carrier_id AS carrier_id FROM sites WHERE status = 'active'
+       UNION SELECT t.site_id, t.carrier_id FROM site_tenancies t WHERE t.until IS NULL OR t.until >= CURRENT_DATE),
      site_carriers AS (
-       SELECT st.id, coalesce(st.admin_unit_id, sv.commune_id) AS commune_id,
-              (SELECT count(DISTINCT c) FROM (SELECT st.owner_carrier_id AS c
-                  UNION SELECT t.carrier_id FROM site_tenancies t WHERE t.site_id = st.id AND (t.until IS NULL OR t.until >= CURRENT_DATE)) cs) AS carriers
+       SELECT st.id, coalesce(st.admin_unit_id, sv.commune_id) AS commune_id, count(co.carrier_id) AS carriers
          FROM sites st LEFT JOIN villages sv ON sv.id = st.village_id
-        WHERE st.status = 'active')
+         JOIN carriers_on co ON co.site_id = st.id
+        WHERE st.status = 'active'
+        GROUP BY st.id, coalesce(st.admin_unit_id, sv.commune_id)),
+     -- Set-based: one grouped pass over villages × their ancestors and one over
+     -- sites × ancestors, joined to the level's units (was seven correlated
+     -- subqueries per unit, each re-scanning both CTEs: ~4 s per level).
+     vil_agg AS (
+       SELECT anc.unit_id,
+              count(*) FILTER (WHERE vil.units > 0) AS villages,
+              count(*) FILTER (WHERE vil.units > 0 AND vil.mbb) AS villages_mbb,
+              count(*) FILTER (WHERE vil.units > 0 AND vil.ftth) AS villages_ftth,
+              coalesce(sum(vil.units), 0) AS units,
+              coalesce(sum(vil.units_ftth), 0) AS units_ftth
+         FROM vil JOIN anc ON anc.commune_id = vil.commune_id
+        WHERE anc.unit_id IN (SELECT id FROM target_units)
+        GROUP BY anc.unit_id),
+     site_agg AS (
+       SELECT anc.unit_id, count(*) AS sites, count(*) FILTER (WHERE sc.carriers >= 2) AS shared_sites
+         FROM site_carriers sc JOIN anc ON anc.commune_id = sc.commune_id
+        WHERE anc.unit_id IN (SELECT id FROM target_units)
+        GROUP BY anc.unit_id)
      SELECT tu.id AS "adminUnitId", tu.code, tu.name, tu.level,
-            (SELECT count(*) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id WHERE vil.units > 0)::int AS villages,
-            (SELECT count(*) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id WHERE vil.units > 0 AND vil.mbb)::int AS "villagesMbb",
-            (SELECT count(*) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id WHERE vil.units > 0 AND vil.ftth)::int AS "villagesFtth",
-            (SELECT coalesce(sum(vil.units), 0) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id)::int AS units,
-            (SELECT coalesce(sum(vil.units_ftth), 0) FROM vil JOIN anc ON anc.commune_id = vil.commune_id AND anc.unit_id = tu.id)::int AS "unitsFtth",
-            (SELECT count(*) FROM site_carriers sc JOIN anc ON anc.commune_id = sc.commune_id AND anc.unit_id = tu.id)::int AS sites,
-            (SELECT count(*) FROM site_carriers sc JOIN anc ON anc.commune_id = sc.commune_id AND anc.unit_id = tu.id WHERE sc.carriers >= 2)::int AS "sharedSites"
-       FROM target_units tu ORDER BY tu.code`,
+            coalesce(va.villages, 0)::int AS villages, coalesce(va.villages_mbb, 0)::int AS "villagesMbb",
+            coalesce(va.villages_ftth, 0)::int AS "villagesFtth", coalesce(va.units, 0)::int AS units,
+            coalesce(va.units_ftth, 0)::int AS "unitsFtth", coalesce(sa.sites, 0)::int AS sites,
+            coalesce(sa.shared_sites, 0)::int AS "sharedSites"
+       FROM target_units tu
+       LEFT JOIN vil_agg va ON va.unit_id = tu.id
+       LEFT JOIN site_agg sa ON sa.unit_id = tu.id
+      ORDER BY tu.code, tu.id`,
     [level, parentId],
   );
 }
