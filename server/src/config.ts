@@ -11,6 +11,10 @@ const ConfigSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   /** Largest accepted upload (imports, attachments), bytes. */
   UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  /** Most rows in one import file: past it the upload is refused (413) before it is read to the end. */
+  IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
+  /** Largest import file, bytes (refused with 413 as it streams); UPLOAD_LIMIT_BYTES when unset. */
+  IMPORT_MAX_BYTES: z.coerce.number().int().positive().optional(),
   /** Geometries may lie this far outside the loaded province, metres. */
   PROVINCE_MARGIN_M: z.coerce.number().nonnegative().default(5_000),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),

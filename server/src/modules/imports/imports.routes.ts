@@ -13,6 +13,7 @@ import {
 import { issuesToDetails } from '../../plugins/error-handler';
 import { BadRequestError, ValidationError } from '../../errors';
 import { ImportTooLargeError } from './import-errors';
+import { loadConfig, type Config } from '../../config';
 import type { ImportLimits, ImportsService } from './imports.service';
 
 const JobParams = z.object({ id: z.string().uuid() });
@@ -27,6 +28,10 @@ export default async function importRoutes(app: FastifyInstance, options: { serv
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['imports'];
   await app.register(multipart, { limits: { fileSize: limits.maxBytes + 1, files: 1, fields: 10, fieldSize: 1000 } });
+  // Jobs a previous process left half done are failed, and their staging rows dropped, once the server is up.
+  app.addHook('onReady', async () => {
+    await service.recoverInterrupted().catch((error: unknown) => app.log.warn({ err: error }, 'import recovery failed'));
+  });
 
   r.get(
     '/api/imports/crs',
@@ -149,12 +154,16 @@ export default async function importRoutes(app: FastifyInstance, options: { serv
   );
 }
 
-export const importLimitsSchema = z.object({
-  IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
-});
-
-/** Import limits: the upload size from the server config, the row count from IMPORT_MAX_ROWS. */
-export function importLimits(uploadLimitBytes: number, env: NodeJS.ProcessEnv = process.env): ImportLimits {
-  const parsed = importLimitsSchema.parse({ IMPORT_MAX_ROWS: env.IMPORT_MAX_ROWS });
-  return { maxBytes: uploadLimitBytes, maxRows: parsed.IMPORT_MAX_ROWS };
+/**
+ * Import limits from the server config (IMPORT_MAX_ROWS, IMPORT_MAX_BYTES, else
+ * UPLOAD_LIMIT_BYTES). Given only the upload limit (the older call), the
+ * IMPORT_* variables are read from the environment through the same config
+ * schema, so they are defined and checked in one place.
+ */
+export function importLimits(config: Pick<Config, 'UPLOAD_LIMIT_BYTES' | 'IMPORT_MAX_ROWS' | 'IMPORT_MAX_BYTES'> | number, env: NodeJS.ProcessEnv = process.env): ImportLimits {
+  if (typeof config === 'number') {
+    const parsed = loadConfig({ DATABASE_URL: 'postgres://unused', ...env }, { UPLOAD_LIMIT_BYTES: String(config) });
+    return { maxBytes: parsed.IMPORT_MAX_BYTES ?? config, maxRows: parsed.IMPORT_MAX_ROWS };
+  }
+  return { maxBytes: config.IMPORT_MAX_BYTES ?? config.UPLOAD_LIMIT_BYTES, maxRows: config.IMPORT_MAX_ROWS };
 }

@@ -54,6 +54,10 @@ export interface ImportsServiceDeps {
   recomputeCoverage?: (pool: pg.Pool, options: { onProgress?: (done: number, total: number) => void }) => Promise<void>;
   /** Progress is written to the job row at most this often, ms. */
   progressIntervalMs?: number;
+  /** A running job's heartbeat is written this often, ms. */
+  heartbeatMs?: number;
+  /** A job 'validating' or 'committing' without a heartbeat for this long was left by a process that stopped, ms. */
+  staleAfterMs?: number;
 }
 
 export interface Upload {
@@ -191,7 +195,62 @@ async function collect(source: AsyncIterable<Buffer>): Promise<Uint8Array> {
 export function createImportsService(deps: ImportsServiceDeps) {
   const { pool, limits } = deps;
   const progressMs = deps.progressIntervalMs ?? 250;
+  const heartbeatMs = deps.heartbeatMs ?? 10_000;
+  const staleAfterMs = deps.staleAfterMs ?? 120_000;
   const running = new Map<string, Promise<void>>();
+  let lastSweep = 0;
+
+  /**
+   * Marks the job alive (summary.heartbeat) while this process works on it, so
+   * that another process — or this one after a restart — can tell a job in
+   * progress from one whose process stopped. Returns the stop function.
+   */
+  function heartbeat(jobId: string): () => void {
+    const beat = () =>
+      void pool
+        .query(
+          `UPDATE import_jobs SET summary = coalesce(summary, '{}'::jsonb) || jsonb_build_object('heartbeat', now())
+            WHERE id = $1 AND status IN ('validating', 'committing')`,
+          [jobId],
+        )
+        .catch(() => undefined);
+    beat();
+    const timer = setInterval(beat, heartbeatMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /**
+   * Jobs left 'validating' or 'committing' by a process that stopped (no
+   * heartbeat for staleAfterMs, and not running here) become 'failed', and
+   * their staging rows are dropped. Runs when the server starts and, at most
+   * once a minute, when jobs are read. A committing job's transaction died
+   * with its connection, so nothing of it was written.
+   */
+  async function recoverInterrupted(): Promise<number> {
+    lastSweep = Date.now();
+    const r = await pool.query<{ id: string }>(
+      `UPDATE import_jobs SET status = 'failed', finished_at = now(),
+              message = 'Interrupted: the server stopped while this import was ' || status || '; nothing was written. Upload the file again.'
+        WHERE status IN ('validating', 'committing')
+          AND coalesce((summary->>'heartbeat')::timestamptz, created_at) < now() - make_interval(secs => $1)
+          AND NOT (id = ANY($2::uuid[]))
+        RETURNING id`,
+      [staleAfterMs / 1000, [...running.keys()]],
+    );
+    const ids = r.rows.map((row) => row.id);
+    // Also staging rows of finished jobs that an earlier version of this module left behind.
+    await pool.query(
+      `DELETE FROM import_rows s USING import_jobs j
+        WHERE s.job_id = j.id AND (j.id = ANY($1::uuid[]) OR j.status IN ('committed', 'cancelled', 'failed'))`,
+      [ids],
+    );
+    return ids.length;
+  }
+
+  async function sweepNowAndThen(): Promise<void> {
+    if (Date.now() - lastSweep > 60_000) await recoverInterrupted().catch(() => undefined);
+  }
 
   function specOf(assetType: string): ImportAssetSpec {
     if (assetType === 'opencellid') return OPENCELLID_SPEC;
@@ -366,6 +425,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         });
 
     const client = await pool.connect();
+    const stopHeartbeat = heartbeat(job.id);
     let clientBroken = false;
     let rowsRead = 0;
     try {
@@ -419,6 +479,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
     } catch (error) {
       clientBroken = true;
       const message = error instanceof Error ? error.message : String(error);
+      stopHeartbeat();
       await setStatus(job.id, error instanceof ConflictError ? 'cancelled' : 'failed', { rows_read: rowsRead, message }, ['validating', 'cancelled']);
       await pool.query('DELETE FROM import_rows WHERE job_id = $1', [job.id]);
       throw error;
@@ -448,7 +509,10 @@ export function createImportsService(deps: ImportsServiceDeps) {
       }
     }
     await pool.query(`UPDATE import_jobs SET rows_read = $2, summary = summary || $3::jsonb WHERE id = $1`, [job.id, rowsRead, JSON.stringify({ warnings })]);
-    const work = validate(job.id, spec, ctx.locale, openCellId).finally(() => running.delete(job.id));
+    const work = validate(job.id, spec, ctx.locale, openCellId).finally(() => {
+      stopHeartbeat();
+      running.delete(job.id);
+    });
     running.set(job.id, work);
     return toJob(await loadJob(job.id));
   }
@@ -482,6 +546,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
   }
 
   async function get(ctx: RequestContext, id: string, query: ImportRowsQuery): Promise<ImportJob & { rows: RowsPage }> {
+    await sweepNowAndThen();
     const job = await loadJob(id);
     assertCanSee(ctx, job);
     return { ...toJob(job), rows: await listStagedRows(pool, id, query) };
@@ -491,6 +556,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
     const actor = ctx.actor;
     if (actor.kind !== 'user') throw new UnauthenticatedError();
     const staff = actor.role === 'admin' || actor.role === 'planner';
+    await sweepNowAndThen();
     const r = await pool.query<JobRow>(
       `SELECT * FROM import_jobs WHERE $1::boolean OR user_id = $2 OR (carrier_id IS NOT NULL AND carrier_id = $3)
         ORDER BY created_at DESC LIMIT 100`,
@@ -513,7 +579,11 @@ export function createImportsService(deps: ImportsServiceDeps) {
     const operationId = randomUUID();
     if (!(await setStatus(id, 'committing', { operation_id: operationId }, ['validated']))) throw new ConflictError('The import changed state; reload it');
     const spec = specOf(job.asset_type);
-    const work = runCommit(ctx, id, spec, operationId, job.asset_type === 'opencellid').finally(() => running.delete(id));
+    const stopHeartbeat = heartbeat(id);
+    const work = runCommit(ctx, id, spec, operationId, job.asset_type === 'opencellid').finally(() => {
+      stopHeartbeat();
+      running.delete(id);
+    });
     running.set(id, work);
     return toJob(await loadJob(id));
   }
@@ -601,7 +671,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
     return toJob(await loadJob(id));
   }
 
-  return { start, get, list, commit, cancel, settled };
+  return { start, get, list, commit, cancel, settled, recoverInterrupted };
 }
 
 export type ImportsService = ReturnType<typeof createImportsService>;

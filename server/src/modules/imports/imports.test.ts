@@ -11,6 +11,7 @@ import type { RequestContext } from '../../context';
 import { createRegistryEvents } from '../../lib/events';
 import type { ProvinceGuard } from '../geo/province-guard';
 import { ImportTooLargeError } from './import-errors';
+import { importLimits } from './imports.routes';
 import { createImportsService } from './imports.service';
 
 const fixtures = new URL('../../../test/fixtures/import/', import.meta.url).pathname;
@@ -275,6 +276,53 @@ describe('OpenCelliD', () => {
       [4, 'other_carrier'],
       [5, 'other_carrier'],
     ]);
+  });
+});
+
+describe('job lifecycle and limits', () => {
+  const csv = (s: string) => `code,structure_type,height_m,lon,lat\n${s}-1,rooftop,12,106.2,21.3\n${s}-2,rooftop,14,106.21,21.31\n`;
+  const staged = async (id: string) => (await db.pool.query(`SELECT count(*)::int AS n FROM import_rows WHERE job_id = $1`, [id])).rows[0].n as number;
+
+  it('drops the staging rows once a job is committed or cancelled', async () => {
+    const committed = await dryRun(carrierUserA, {}, 'sites.csv', csv(unique('pc')));
+    expect(await staged(committed.id)).toBe(2);
+    expect((await commitAndWait(carrierUserA, committed.id)).status).toBe('committed');
+    expect(await staged(committed.id)).toBe(0);
+    const cancelled = await dryRun(carrierUserA, {}, 'sites.csv', csv(unique('pk')));
+    await service.cancel(carrierUserA, cancelled.id);
+    expect(await staged(cancelled.id)).toBe(0);
+  });
+
+  it('fails jobs that a stopped process left validating or committing, and keeps those still beating', async () => {
+    const insertJob = async (status: string, heartbeatAgoS: number) => {
+      const r = await db.pool.query<{ id: string }>(
+        `INSERT INTO import_jobs (asset_type, format, crs, status, summary) VALUES ('sites', 'csv', 'EPSG:4326', $1,
+           jsonb_build_object('heartbeat', now() - make_interval(secs => $2))) RETURNING id`,
+        [status, heartbeatAgoS],
+      );
+      await db.pool.query(`INSERT INTO import_rows (job_id, row_no, data) VALUES ($1, 1, '{}')`, [r.rows[0]!.id]);
+      return r.rows[0]!.id;
+    };
+    const stale = [await insertJob('validating', 3600), await insertJob('committing', 3600)];
+    const alive = await insertJob('validating', 1);
+    await service.recoverInterrupted();
+    const jobs = await db.pool.query<{ id: string; status: string; message: string | null }>(`SELECT id, status, message FROM import_jobs WHERE id = ANY($1)`, [[...stale, alive]]);
+    const byId = new Map(jobs.rows.map((j) => [j.id, j]));
+    for (const id of stale) {
+      expect(byId.get(id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/Interrupted/) });
+      expect(await staged(id)).toBe(0);
+    }
+    expect(byId.get(alive)!.status).toBe('validating');
+    expect(await staged(alive)).toBe(1);
+    await db.pool.query(`UPDATE import_jobs SET status = 'cancelled' WHERE id = $1`, [alive]);
+    await db.pool.query(`DELETE FROM import_rows WHERE job_id = $1`, [alive]);
+  });
+
+  it('takes IMPORT_MAX_ROWS and IMPORT_MAX_BYTES from the server config', () => {
+    expect(importLimits({ UPLOAD_LIMIT_BYTES: 100, IMPORT_MAX_ROWS: 5, IMPORT_MAX_BYTES: undefined })).toEqual({ maxBytes: 100, maxRows: 5 });
+    expect(importLimits(100, { IMPORT_MAX_ROWS: '7', IMPORT_MAX_BYTES: '50' })).toEqual({ maxBytes: 50, maxRows: 7 });
+    expect(importLimits(100, {})).toEqual({ maxBytes: 100, maxRows: 1_000_000 });
+    expect(() => importLimits(100, { IMPORT_MAX_ROWS: '-1' })).toThrow(/IMPORT_MAX_ROWS/);
   });
 });
 
