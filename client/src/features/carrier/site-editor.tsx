@@ -116,6 +116,13 @@ export function MySites() {
   const { user } = useSession();
   const [selected, setSelected] = useState<number | 'new' | null>(null);
   const [refresh, setRefresh] = useState(0);
+  // Shown above the editor: saving a new site replaces its form by the saved site's.
+  const [flash, setFlash] = useState<string | null>(null);
+  const saved = (id: number, message: string) => {
+    setFlash(message);
+    setSelected(id);
+    setRefresh((n) => n + 1);
+  };
   const sites = useResource<Page<{ id: number; code: string; name: string | null; status: string; heightM: number; tenantCount: number; freeCapacity: number }>>(`my-sites-${refresh}`, (signal) =>
     api('/api/sites', { signal, query: { owner: user?.carrierId ?? undefined, sort: '-updatedAt', limit: 50 } }),
   );
@@ -124,7 +131,7 @@ export function MySites() {
       <div className="p2-card">
         <div className="p2-header">
           <h2>{t2('carrier.mySites')}</h2>
-          <button type="button" onClick={() => setSelected('new')} data-testid="site-new">
+          <button type="button" onClick={() => { setSelected('new'); setFlash(null); }} data-testid="site-new">
             {t2('carrier.newSiteRecord')}
           </button>
         </div>
@@ -142,7 +149,7 @@ export function MySites() {
                       {s.tenantCount}/{s.tenantCount + s.freeCapacity}
                     </td>
                     <td>
-                      <button type="button" className="p2-link" onClick={() => setSelected(s.id)} data-testid="site-edit">
+                      <button type="button" className="p2-link" onClick={() => { setSelected(s.id); setFlash(null); }} data-testid="site-edit">
                         {t2('carrier.edit')}
                       </button>
                     </td>
@@ -154,14 +161,19 @@ export function MySites() {
         </Async>
       </div>
       <div>
-        {selected === 'new' && <SiteEditor key="new" initial={EMPTY} onSaved={(id) => { setSelected(id); setRefresh((n) => n + 1); }} />}
-        {typeof selected === 'number' && <LoadedSiteEditor key={`${selected}-${refresh}`} id={selected} onSaved={() => setRefresh((n) => n + 1)} />}
+        {flash && (
+          <p className="p2-ok" role="status" data-testid="site-saved">
+            {flash}
+          </p>
+        )}
+        {selected === 'new' && <SiteEditor key="new" initial={EMPTY} onSaved={saved} />}
+        {typeof selected === 'number' && <LoadedSiteEditor key={`${selected}-${refresh}`} id={selected} onSaved={saved} />}
       </div>
     </div>
   );
 }
 
-function LoadedSiteEditor({ id, onSaved }: { id: number; onSaved: (id: number) => void }) {
+function LoadedSiteEditor({ id, onSaved }: { id: number; onSaved: (id: number, message: string) => void }) {
   const { user } = useSession();
   const detail = useResource<OwnSite>(`site-${id}`, (signal) => api(`/api/sites/${id}`, { signal }));
   return (
@@ -178,13 +190,12 @@ function LoadedSiteEditor({ id, onSaved }: { id: number; onSaved: (id: number) =
   );
 }
 
-function SiteEditor({ initial, original, onSaved }: { initial: SiteForm; original?: OwnSite; onSaved: (id: number) => void }) {
+function SiteEditor({ initial, original, onSaved }: { initial: SiteForm; original?: OwnSite; onSaved: (id: number, message: string) => void }) {
   const { t2, locale } = useT2();
   const [form, setForm] = useState<SiteForm>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
   const carriers = useResource<Page<Carrier>>('carriers', (signal) => api('/api/carriers', { signal, query: { limit: 100 } }));
   const set = <K extends keyof SiteForm>(key: K, value: SiteForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const setSector = (i: number, patch: Partial<SectorRow>) => setForm((f) => ({ ...f, sectors: f.sectors.map((s, j) => (j === i ? { ...s, ...patch } : s)) }));
@@ -193,7 +204,6 @@ function SiteEditor({ initial, original, onSaved }: { initial: SiteForm; origina
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    setSaved(null);
     setError(null);
     const body = siteCreateBody(form);
     const parsed = CreateSiteInput.safeParse(body);
@@ -221,8 +231,7 @@ function SiteEditor({ initial, original, onSaved }: { initial: SiteForm; origina
         await saveSectors(id);
         await saveTenancies(id);
       }
-      setSaved(t2('carrier.saved', { code: form.code, version: String(version) }));
-      onSaved(id);
+      onSaved(id, t2('carrier.saved', { code: form.code, version: String(version) }));
     } catch (e) {
       const apiError = e as ApiError;
       setError(apiError);
@@ -396,11 +405,6 @@ function SiteEditor({ initial, original, onSaved }: { initial: SiteForm; origina
           {t2('carrier.saveSite')}
         </button>
       </div>
-      {saved && (
-        <p className="p2-ok" role="status" data-testid="site-saved">
-          {saved}
-        </p>
-      )}
     </form>
   );
 }
