@@ -25,13 +25,20 @@ async function main() {
   ensureAptPackages(['chromium', 'gdal-bin', 'proj-bin', 'fonts-dejavu-core'], 'the end-to-end, OGC and VN-2000 tests');
   done();
 
-  done = step(2, TOTAL, 'PostgreSQL + PostGIS (fresh test database)');
+  // Two fresh databases: an empty one where server tests build hand-made
+  // fixtures (and full recomputes stay small), and one holding the default
+  // dataset for the end-to-end tests, which must meet the real province.
+  done = step(2, TOTAL, 'PostgreSQL + PostGIS (fresh test databases)');
   const url = await bringUpDatabase({ database: 'registry_test', url: process.env.TEST_DATABASE_URL, projectRoot: root, fresh: true });
   await runMigrations(url);
+  const e2eUrl = process.env.TEST_DATABASE_URL && !process.env.E2E_DATABASE_URL
+    ? null // one explicit database: it gets the dataset too (server tests then run beside it, slower)
+    : await bringUpDatabase({ database: 'registry_e2e', url: process.env.E2E_DATABASE_URL, projectRoot: root, fresh: true });
+  if (e2eUrl) await runMigrations(e2eUrl);
   done();
 
-  done = step(3, TOTAL, 'default dataset into the test database');
-  await loadDataset(url, { onProgress: consoleProgress() });
+  done = step(3, TOTAL, 'default dataset into the end-to-end database');
+  await loadDataset(e2eUrl ?? url, { onProgress: consoleProgress() });
   done();
 
   done = step(4, TOTAL, 'client build');
@@ -47,7 +54,12 @@ async function main() {
   done();
 
   step(7, TOTAL, 'tests');
-  run('tests', bin('vitest'), ['run', ...process.argv.slice(2)], { ...process.env, TEST_DATABASE_URL: url, CI: process.env.CI ?? 'true' });
+  run('tests', bin('vitest'), ['run', ...process.argv.slice(2)], {
+    ...process.env,
+    TEST_DATABASE_URL: url,
+    ...(e2eUrl ? { E2E_DATABASE_URL: e2eUrl } : {}),
+    CI: process.env.CI ?? 'true',
+  });
 }
 
 main().catch((error: unknown) => {

@@ -40,9 +40,10 @@ export interface Server {
   close(): Promise<void>;
 }
 
+/** The database with the default dataset: E2E_DATABASE_URL, which `npm test` prepares (else TEST_DATABASE_URL). */
 export function testDatabaseUrl(): string {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the end-to-end tests through `npm test` (it loads the default dataset first)');
+  const url = process.env.E2E_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('E2E_DATABASE_URL is not set: run the end-to-end tests through `npm test` (it loads the default dataset first)');
   return url;
 }
 
