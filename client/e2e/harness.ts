@@ -31,6 +31,9 @@ export const CHROMIUM_ARGS = [
   '--ignore-gpu-blocklist',
 ];
 
+/** expect.poll options for a loaded machine: the default (1 s) is too short for a browser under CI load. */
+export const EVENTUALLY = { timeout: 30_000, interval: 250 };
+
 /** The demo password of the dataset's demo accounts (scripts/lib/dataset/demo-accounts.ts). */
 export const DEMO_PASSWORD = 'Demo@2025!';
 
@@ -86,7 +89,7 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
 }
 
 /** Waits until the map has loaded and drawn village polygons; returns how many it drew. */
-export async function waitForVillages(page: Page, timeoutMs = 60_000): Promise<number> {
+export async function waitForVillages(page: Page, timeoutMs = 120_000): Promise<number> {
   await page.waitForFunction(() => !!window.__registryMap, null, { timeout: timeoutMs });
   const handle = await page.waitForFunction(
     () => {
@@ -101,7 +104,7 @@ export async function waitForVillages(page: Page, timeoutMs = 60_000): Promise<n
 }
 
 /** Waits for the map to finish moving and loading tiles. */
-export async function waitForMapIdle(page: Page, timeoutMs = 30_000): Promise<void> {
+export async function waitForMapIdle(page: Page, timeoutMs = 60_000): Promise<void> {
   await page.waitForFunction(() => {
     const m = window.__registryMap?.map;
     return !!m && !m.isMoving() && m.loaded() && m.areTilesLoaded();

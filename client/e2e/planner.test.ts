@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, login, mapPointOnPage, newPage, screenshot, startServer, waitForMapIdle, waitForVillages, type Server } from './harness';
+import { launchBrowser, login, mapPointOnPage, newPage, screenshot, startServer, waitForMapIdle, waitForVillages, type Server, EVENTUALLY } from './harness';
 
 // A planner's session: the below-target list matches the API, a row zooms to
 // the village and draws its gap, and a what-if candidate placed by clicking the
@@ -49,8 +49,8 @@ describe('planner', () => {
     const first = page.getByTestId('below-table').locator('tbody tr').first();
     await first.getByRole('button').click();
     await waitForMapIdle(page);
-    await expect.poll(() => page.evaluate(() => window.__registryMap!.map.queryRenderedFeatures({ layers: ['gap-fill'] }).length), { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId('feature-panel').isVisible()).toBe(true);
+    await expect.poll(() => page.evaluate(() => window.__registryMap!.map.queryRenderedFeatures({ layers: ['gap-fill'] }).length), EVENTUALLY).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('feature-panel').isVisible(), EVENTUALLY).toBe(true);
     await screenshot(page, 'planner-below-target');
   });
 
@@ -75,7 +75,7 @@ describe('planner', () => {
     await page.getByTestId('place-candidate').click();
     const point = await mapPointOnPage(page, target);
     await page.mouse.click(point.x, point.y);
-    await expect.poll(() => page.getByLabel('Kinh độ').inputValue()).not.toBe('');
+    await expect.poll(() => page.getByLabel('Kinh độ').inputValue(), EVENTUALLY).not.toBe('');
     await page.getByLabel('Chiều cao ăng-ten (m)').fill('40');
     await page.getByTestId('run-what-if').click();
     const table = page.getByTestId('what-if-table');
@@ -96,7 +96,7 @@ describe('planner', () => {
     await page.mouse.move(from.x + 40, from.y, { steps: 5 });
     await page.mouse.move(from.x + 80, from.y, { steps: 5 });
     await page.mouse.up();
-    await expect.poll(() => page.getByLabel('Kinh độ').inputValue().then(Number)).toBeGreaterThan(before);
+    await expect.poll(() => page.getByLabel('Kinh độ').inputValue().then(Number), EVENTUALLY).toBeGreaterThan(before);
     expect(await page.getByTestId('what-if-table').count()).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { foldVietnamese } from '@registry/shared/text';
-import { allKeys, launchBrowser, newPage, screenshot, startServer, waitForMapIdle, waitForVillages, type Server } from './harness';
+import { allKeys, launchBrowser, newPage, screenshot, startServer, waitForMapIdle, waitForVillages, type Server, EVENTUALLY } from './harness';
 
 // What a visitor without a login meets: the coverage map on the registry's own
 // tiles, the plan's indicators, the language switch, the diacritic-free search,
@@ -28,9 +28,9 @@ describe('public map', () => {
     await page.goto('/');
     const count = await waitForVillages(page);
     expect(count).toBeGreaterThan(50);
-    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('vi');
-    await expect.poll(() => page.getByRole('navigation').first().textContent()).toContain('Bản đồ');
-    await expect.poll(() => page.getByTestId('synthetic-badge').textContent()).toContain('Dữ liệu minh họa tổng hợp');
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang), EVENTUALLY).toBe('vi');
+    await expect.poll(() => page.getByRole('navigation').first().textContent(), EVENTUALLY).toContain('Bản đồ');
+    await expect.poll(() => page.getByTestId('synthetic-badge').textContent(), EVENTUALLY).toContain('Dữ liệu minh họa tổng hợp');
     await screenshot(page, 'public-map');
     expect(errors).toEqual([]);
     await context.close();
@@ -40,14 +40,14 @@ describe('public map', () => {
     const { page, context } = await newPage(browser, server.baseUrl);
     await page.goto('/');
     await page.getByTestId('language-switch').click();
-    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang), EVENTUALLY).toBe('en');
     const nav = await page.getByRole('navigation', { name: 'Main navigation' }).textContent();
     expect(nav).toContain('Map');
     expect(nav).toContain('Indicators');
-    await expect.poll(() => page.getByRole('heading', { name: 'Map layers' }).count()).toBe(1);
-    await expect.poll(() => page.getByTestId('synthetic-badge').textContent()).toContain('Synthetic demo data');
+    await expect.poll(() => page.getByRole('heading', { name: 'Map layers' }).count(), EVENTUALLY).toBe(1);
+    await expect.poll(() => page.getByTestId('synthetic-badge').textContent(), EVENTUALLY).toContain('Synthetic demo data');
     await page.getByTestId('language-switch').click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Lớp bản đồ' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('heading', { name: 'Lớp bản đồ' }).count(), EVENTUALLY).toBe(1);
     await context.close();
   });
 
@@ -61,11 +61,11 @@ describe('public map', () => {
     const typed = foldVietnamese(village!.name);
     await page.getByRole('combobox').fill(typed);
     const results = page.getByTestId('search-results');
-    await expect.poll(() => results.textContent(), { timeout: 10_000 }).toContain(village!.name);
+    await expect.poll(() => results.textContent(), EVENTUALLY).toContain(village!.name);
     await page.getByRole('option', { name: new RegExp(village!.name) }).first().click();
     await waitForMapIdle(page);
     expect(await page.evaluate(() => window.__registryMap!.map.getZoom())).toBeGreaterThan(11);
-    await expect.poll(() => page.getByTestId('feature-panel').textContent()).toContain(village!.name);
+    await expect.poll(() => page.getByTestId('feature-panel').textContent(), EVENTUALLY).toContain(village!.name);
     await screenshot(page, 'search-village');
     await context.close();
   });
@@ -121,7 +121,7 @@ describe('public map', () => {
     expect(text).toContain('Dữ liệu minh họa tổng hợp');
     await screenshot(page, 'about');
     await page.keyboard.press('Escape');
-    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect.poll(() => dialog.isVisible(), EVENTUALLY).toBe(false);
     await context.close();
   });
 
