@@ -27,7 +27,19 @@ export interface SiteDetailRows {
  * ones the list and tenancy queries read, timestamps formatted alike.
  * Null when the site is absent or hidden from the scope.
  */
-export async function findSiteDetail(db: Pick<pg.Pool, 'query'>, id: number, scope: Scope, { withParts }: { withParts: boolean }): Promise<SiteDetailRows | null> {
+export async function findSiteDetail(db: Pick<pg.Pool, 'query'>, id: number, scope: Scope, options: { withParts: boolean }): Promise<SiteDetailRows | null> {
+  const r = await db.query(siteDetailQuery(id, scope, options));
+  const row = r.rows[0] as Row | undefined;
+  if (!row) return null;
+  const sectors = (row._sectors ?? []) as Row[];
+  const tenancies = (row._tenancies ?? []) as Row[];
+  delete row._sectors;
+  delete row._tenancies;
+  return { site: normaliseRow(row), sectors, tenancies };
+}
+
+/** The statement findSiteDetail runs (the benchmark runs it in pgbench too). */
+export function siteDetailQuery(id: number, scope: Scope, { withParts }: { withParts: boolean }): pg.QueryConfig {
   const params = new Params();
   const p = params.bind;
   const siteId = p(id);
@@ -45,12 +57,5 @@ export async function findSiteDetail(db: Pick<pg.Pool, 'query'>, id: number, sco
       `, (SELECT coalesce(json_agg(x ORDER BY x."id"), '[]'::json) FROM (SELECT ${attachmentSelectList(tenancyKind, { json: true })} FROM ${tenancyKind.table} a` +
       ` WHERE a.${tenancyKind.parentColumn} = ${siteId}) x) AS "_tenancies"`;
   }
-  const r = await db.query(prepared(`SELECT ${selectList(sitesResource)}${parts} FROM ${sitesResource.table} t WHERE ${siteWhere.join(' AND ')}`, params.values));
-  const row = r.rows[0] as Row | undefined;
-  if (!row) return null;
-  const sectors = (row._sectors ?? []) as Row[];
-  const tenancies = (row._tenancies ?? []) as Row[];
-  delete row._sectors;
-  delete row._tenancies;
-  return { site: normaliseRow(row), sectors, tenancies };
+  return prepared(`SELECT ${selectList(sitesResource)}${parts} FROM ${sitesResource.table} t WHERE ${siteWhere.join(' AND ')}`, params.values);
 }

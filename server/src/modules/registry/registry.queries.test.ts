@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp, testDatabase } from '../../../test/helpers';
+import { buildWorld, ensureProvince, siteBody, type World } from '../../../test/registry-fixtures';
+import type { Database } from '../../db/client';
+import { accessPointsResource } from '../access-points/access-points.descriptor';
+import { adminUnitsResource } from '../admin-units/admin-units.descriptor';
+import { carriersResource } from '../carriers/carriers.descriptor';
+import { fibreRoutesResource } from '../fibre-routes/fibre-routes.descriptor';
+import { locationsResource } from '../locations/locations.descriptor';
+import { conduitsResource, manholesResource, polesResource, trenchesResource } from '../passive/passive.descriptors';
+import { sectorsResource } from '../sectors/sectors.descriptor';
+import { sitesResource } from '../sites/sites.descriptor';
+import { villagesResource } from '../villages/villages.descriptor';
+import { zonesResource } from '../zones/zones.descriptor';
+import { buildListQuery, normaliseRow, runListQuery, selectList, TIMESTAMP_FIELDS } from './registry.queries';
+import type { ResourceDescriptor, Scope } from './resource';
+
+// The API's list statement has PostgreSQL build each page as JSON; the export
+// and the old column path read the same fields through pg's type parsers. They
+// must agree value for value, for every resource, sort and page.
+
+const resources: ResourceDescriptor[] = [
+  sitesResource,
+  sectorsResource,
+  fibreRoutesResource,
+  accessPointsResource,
+  polesResource,
+  manholesResource,
+  conduitsResource,
+  trenchesResource,
+  carriersResource,
+  zonesResource,
+  adminUnitsResource,
+  villagesResource,
+  locationsResource,
+];
+
+// pg type OIDs that JSON renders differently from pg's parsers (dates, times, timestamps).
+const DATE_TIME_OIDS = new Set([1082, 1083, 1114, 1184, 1266]);
+const TIMESTAMP_OIDS = new Set([1114, 1184]);
+
+let app: FastifyInstance;
+let database: Database;
+let world: World;
+const staff: Scope = { kind: 'staff', role: 'admin' };
+
+beforeAll(async () => {
+  database = testDatabase();
+  app = await buildTestApp({}, database);
+  await ensureProvince(database.pool);
+  world = await buildWorld(app, database.pool);
+  for (let i = 0; i < 3; i += 1) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/sites',
+      headers: world.headers.admin,
+      payload: siteBody({ ownerCarrierId: world.carrierA.id, commissionedOn: '2024-02-29', sectors: [{ code: `A${i}`, technology: '4G', bandMhz: 1800, azimuthDeg: 120.5, antennaHeightM: 30.3 }] }),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+  // Microseconds, so truncation to milliseconds is exercised.
+  await database.pool.query(`UPDATE sites SET created_at = created_at + interval '999 microseconds', updated_at = '2026-03-04 05:06:07.999999+07' WHERE owner_carrier_id = $1`, [world.carrierA.id]);
+});
+
+afterAll(async () => {
+  await app.close();
+  await database.close();
+});
+
+/** The column path: the page statement without JSON, rows through pg's parsers. */
+async function columnPage(d: ResourceDescriptor, filters: Parameters<typeof buildListQuery>[1], scope: Scope) {
+  const q = buildListQuery(d, filters, scope);
+  const rows = (await database.pool.query(q.text, q.values)).rows as Record<string, unknown>[];
+  const total = (await database.pool.query<{ n: number }>(q.countText, q.countValues)).rows[0]!.n;
+  return {
+    items: rows.slice(0, q.limit).map((row) => {
+      delete row._k;
+      return normaliseRow(row);
+    }),
+    total,
+  };
+}
+
+describe('list statement (JSON built by PostgreSQL)', () => {
+  it.each(resources.map((d) => [d.name, d] as const))('%s: reads no date or time column that JSON would render differently', async (_name, d) => {
+    const r = await database.pool.query(`SELECT ${selectList(d)} FROM ${d.table} t LIMIT 0`);
+    for (const field of r.fields) {
+      if (!DATE_TIME_OIDS.has(field.dataTypeID)) continue;
+      expect(TIMESTAMP_FIELDS.has(field.name) && TIMESTAMP_OIDS.has(field.dataTypeID), `${d.name}.${field.name} (type ${field.dataTypeID})`).toBe(true);
+    }
+  });
+
+  it.each(resources.map((d) => [d.name, d] as const))('%s: the same items and total as the column path, page after page', async (_name, d) => {
+    for (const sort of ['id', '-updatedAt', 'code']) {
+      let cursor: string | undefined;
+      for (let page = 0; page < 3; page += 1) {
+        const filters = { limit: 2, sort, ...(cursor ? { cursor } : {}) };
+        const json = await runListQuery(database.pool, buildListQuery(d, filters, staff));
+        const columns = await columnPage(d, filters, staff);
+        expect(json.items).toStrictEqual(columns.items);
+        expect(JSON.stringify(json.items)).toBe(JSON.stringify(columns.items));
+        expect(json.total).toBe(columns.total);
+        if (!json.nextCursor) break;
+        cursor = json.nextCursor;
+      }
+    }
+  });
+
+  it('gives the total on an empty page after the end, and 0 when nothing matches', async () => {
+    const all = await runListQuery(database.pool, buildListQuery(sitesResource, { limit: 1000, sort: '-id' }, staff));
+    const last = all.items.at(-1)!;
+    const past = await runListQuery(database.pool, buildListQuery(sitesResource, { limit: 5, sort: 'id', cursor: Buffer.from(JSON.stringify({ k: 2_000_000_000, id: 2_000_000_000 })).toString('base64url') }, staff));
+    expect(past.items).toEqual([]);
+    expect(past.total).toBe(all.total);
+    expect(last).toBeDefined();
+    const none = await runListQuery(database.pool, buildListQuery(sitesResource, { limit: 5, code: 'no-such-code' }, staff));
+    expect(none).toEqual({ items: [], total: 0, nextCursor: null });
+  });
+});
