@@ -95,6 +95,9 @@ interface JobRow {
  */
 const SET_LOCAL_FOR_BULK = `SET LOCAL jit = off`;
 
+/** COPY text the reader may run ahead of PostgreSQL by (memory bound: this plus one chunk). */
+const COPY_AHEAD_BYTES = 16 * 1024 * 1024;
+
 /** OpenCelliD cells name sites the commit creates: their site reference is neither resolved as unknown nor required. */
 const OPENCELLID_CLASSIFY: ClassifyOptions = { skipRefs: true, optional: ['site_id'] };
 
@@ -444,10 +447,12 @@ export function createImportsService(deps: ImportsServiceDeps) {
       let lastProgress = Date.now();
       const flush = async () => {
         if (lines.length === 0) return;
-        const ok = copy.write(lines.join(''));
+        copy.write(lines.join(''));
         lines = [];
         buffered = 0;
-        if (!ok) await new Promise<void>((resolve, reject) => {
+        // Wait only when PostgreSQL is well behind: parsing the next chunks while it ingests this one uses
+        // both cores; waiting on every write (the stream's 16 kB mark) would take turns instead.
+        if (copy.writableLength > COPY_AHEAD_BYTES) await new Promise<void>((resolve, reject) => {
           copy.once('drain', resolve);
           copy.once('error', reject);
         });
