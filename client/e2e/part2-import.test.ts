@@ -271,7 +271,7 @@ describe('carrier sites, routes, co-use and what other carriers see', () => {
       expect(keys.has('monthlyRentVnd')).toBe(false);
     }
     // The history of another carrier's site is not theirs to read.
-    await expect.poll(() => panel.getByTestId('history-panel').textContent()).toMatch(/Chỉ chủ sở hữu/);
+    await expect.poll(() => panel.getByTestId('history-panel').textContent(), { timeout: 30_000 }).toMatch(/Chỉ chủ sở hữu/);
 
     await panel.getByTestId('panel-co-use-open').click();
     await panel.getByTestId('co-use-form').locator('textarea').fill(`Xin treo cáp trên trạm ${code} (kiểm thử)`);
