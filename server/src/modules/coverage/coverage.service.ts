@@ -72,6 +72,7 @@ import {
   selectVillageHeader,
   selectVillageShares,
   selectWhatIf,
+  setLocalJit,
   updateParameterValue,
   type Runner,
 } from './coverage.queries';
@@ -275,7 +276,20 @@ export function createCoverageService(deps: CoverageServiceDeps) {
 
     async whatIf(input: WhatIfInput): Promise<WhatIfResult> {
       await checkPoint(input.geometry as AnyGeometry, 'geometry');
-      return whatIf(db, input);
+      // On one connection in a read-only transaction, so that whatIf's
+      // "JIT off" (SET LOCAL) holds for its statements and ends with them.
+      const client = await deps.pool.connect();
+      try {
+        await client.query('BEGIN READ ONLY');
+        const result = await whatIf(pgRunner(client), input);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
     },
 
     async suggestions(input: SuggestionsInput): Promise<SuggestionsResult> {
@@ -292,6 +306,19 @@ export function createCoverageService(deps: CoverageServiceDeps) {
  */
 export async function whatIf(runner: Runner | DbOrTx, input: WhatIfInput): Promise<WhatIfResult> {
   const db: Runner = 'execute' in runner ? drizzleRunner(runner) : runner;
+  // JIT off inside the caller's transaction (restored after): the preview's
+  // cost estimate (an anti-join probe per hit location) crosses
+  // jit_optimize_above_cost, and compiling cost ~1.4 s of CPU per call for a
+  // statement that runs in ~30 ms. Outside a transaction this is a no-op.
+  const jitBefore = await setLocalJit(db, 'off');
+  try {
+    return await whatIfWith(db, input);
+  } finally {
+    await setLocalJit(db, jitBefore);
+  }
+}
+
+async function whatIfWith(db: Runner, input: WhatIfInput): Promise<WhatIfResult> {
   const [lon, lat] = input.geometry.coordinates as [number, number];
   const ctx = await loadModelContext(db, [lon, lat]);
   const params = { ...DEFAULT_PARAMETERS, ...ctx.params };
