@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { useResource } from '../../api/use-resource';
 import type { VillageCoverageDetail } from '../../api/types';
@@ -9,7 +9,8 @@ import type { SelectedFeature } from '../../map/registry-map';
 import type { MapSelection } from '../../map/url-state';
 import type { MapControls } from './map-page';
 import { bboxOfGeometry } from '../../lib/geo/bbox';
-import { describeValue, factEntries, freeCapacityEntries } from './facts';
+import { describeValue, factEntries, fieldKey, freeCapacityEntries, valueKey } from './facts';
+import type { MessageKey } from '../../i18n/vi';
 
 // Part 2: change history with a diff, and the co-use request button (features/history).
 const PanelExtras = lazy(() => import('../history/feature-panel-extras'));
@@ -42,7 +43,9 @@ export function FeaturePanel({ selection, feature, controls, onClose }: Props) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
   const resource = RESOURCES[selection.layer];
-  const title = String(feature?.properties.name ?? feature?.properties.code ?? `${selection.layer} #${selection.id}`);
+  // Opened from a link (?sel=) there are no tile attributes yet: the API answer names it.
+  const [loadedTitle, setLoadedTitle] = useState<string | null>(null);
+  const title = String(feature?.properties.name ?? feature?.properties.code ?? loadedTitle ?? `${selection.layer} #${selection.id}`);
 
   return (
     <aside className="feature-panel" aria-labelledby="feature-title" data-testid="feature-panel">
@@ -57,7 +60,7 @@ export function FeaturePanel({ selection, feature, controls, onClose }: Props) {
       {selection.layer === 'villages' ? (
         <VillageFacts id={selection.id} controls={controls} />
       ) : resource ? (
-        <ResourceFacts resource={resource} id={selection.id} tileProperties={feature?.properties ?? null} />
+        <ResourceFacts resource={resource} id={selection.id} tileProperties={feature?.properties ?? null} onTitle={setLoadedTitle} />
       ) : (
         <FactsTable entries={factEntries(feature?.properties ?? {})} />
       )}
@@ -71,23 +74,38 @@ export function FeaturePanel({ selection, feature, controls, onClose }: Props) {
 }
 
 function FactsTable({ entries }: { entries: [string, unknown][] }) {
-  const { locale } = useI18n();
+  const { locale, t } = useI18n();
+  const label = (name: string) => {
+    const key = fieldKey(name) as MessageKey;
+    const text = t(key);
+    return text === key ? name : text;
+  };
+  const valueText = (name: string, value: unknown) => {
+    const key = valueKey(name, value) as MessageKey | null;
+    if (!key) return null;
+    const text = t(key);
+    return text === key ? null : text;
+  };
   if (entries.length === 0) return null;
   return (
     <dl className="facts">
       {entries.map(([key, value]) => (
         <div key={key} className="fact">
-          <dt>{key}</dt>
-          <dd>{describeValue(value, locale)}</dd>
+          <dt>{label(key)}</dt>
+          <dd>{valueText(key, value) ?? describeValue(value, locale)}</dd>
         </div>
       ))}
     </dl>
   );
 }
 
-function ResourceFacts({ resource, id, tileProperties }: { resource: string; id: number; tileProperties: Record<string, unknown> | null }) {
+function ResourceFacts({ resource, id, tileProperties, onTitle }: { resource: string; id: number; tileProperties: Record<string, unknown> | null; onTitle(title: string): void }) {
   const { t, locale } = useI18n();
   const detail = useResource<Record<string, unknown>>(`${resource}/${id}`, (signal) => api(`/api/${resource}/${id}`, { signal }));
+  useEffect(() => {
+    const name = detail.data?.name ?? detail.data?.code;
+    if (typeof name === 'string') onTitle(name);
+  }, [detail.data, onTitle]);
   return (
     <section>
       <h3>{t('panel.facts')}</h3>
