@@ -45,6 +45,7 @@ import {
   selectGapPairs,
   selectLocationsInBoxes,
   swapContributorRows,
+  type Box,
   type ContributorWkb,
   type CoverageDelta,
   swapInStagedResults,
@@ -289,8 +290,9 @@ export async function swapContributors(db: Runner, sectorIds: number[], accessPo
   const fp = (r: ContributorWkb) => footprintFromWkb(r.technology, r.carrierId, r.wkb);
   const changedReaches = changed.flatMap((c) => [c.old, c.new]).filter((r): r is ContributorWkb => r !== null).map(fp);
   const technologies = [...new Set(changed.map((c) => c.technology))];
-  const locations = await selectLocationsInBoxes(db, changedReaches);
-  const now = locations.length ? await selectContributorsInBoxes(db, changedReaches, technologies) : [];
+  const boxes = coveringBoxes(changedReaches);
+  const locations = await selectLocationsInBoxes(db, boxes);
+  const now = locations.length ? await selectContributorsInBoxes(db, boxes, technologies) : [];
   const after = now.map(fp);
   const before = [...now.filter((r) => !news.has(key(r))), ...olds.values()].filter((r) => technologies.includes(r.technology)).map(fp);
   const deltas: CoverageDelta[] = coverageDeltas(changedReaches, before, after, locations).map((d) => ({ kind: 'delta', ...d }));
@@ -299,4 +301,22 @@ export async function swapContributors(db: Runner, sectorIds: number[], accessPo
     changed.map((c) => ({ old: c.old?.wkb ?? null, new: c.new?.wkb ?? null, sameCarrier: c.old !== null && c.new !== null && c.old.carrierId === c.new.carrierId, technology: c.technology })),
   );
   return [...deltas, ...gaps.map((g) => ({ kind: 'gap' as const, villageId: g.villageId, technology: g.technology, carrierId: 0, deltaUnits: 0 }))];
+}
+
+/**
+ * Boxes to look locations and contributors up in: the reaches' own boxes, or
+ * their common extent when it is not much larger than their sum (a site's
+ * sectors before and after a move overlap: one index scan, no location read
+ * several times). Any superset of the reaches is correct.
+ */
+export function coveringBoxes(boxes: Box[]): Box[] {
+  if (boxes.length <= 1) return boxes;
+  const extent = {
+    minX: Math.min(...boxes.map((b) => b.minX)),
+    minY: Math.min(...boxes.map((b) => b.minY)),
+    maxX: Math.max(...boxes.map((b) => b.maxX)),
+    maxY: Math.max(...boxes.map((b) => b.maxY)),
+  };
+  const area = (b: Box) => (b.maxX - b.minX) * (b.maxY - b.minY);
+  return area(extent) <= 2 * boxes.reduce((sum, b) => sum + area(b), 0) ? [extent] : boxes;
 }
