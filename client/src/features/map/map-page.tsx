@@ -19,13 +19,6 @@ import { WhatIfPanel } from '../planner/what-if-panel';
 import type { BBox } from '../../lib/geo/bbox';
 import { useAbout } from '../about/about-context';
 
-declare global {
-  interface Window {
-    /** The map, for end-to-end tests and the benchmark (set under automation or in development only). */
-    __registryMap?: RegistryMap;
-  }
-}
-
 type Tab = 'layers' | 'below' | 'whatif';
 
 /** What the map page hands its panels to drive the map. */

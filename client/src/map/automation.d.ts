@@ -1,0 +1,10 @@
+import type { RegistryMap } from './registry-map';
+
+// The map instance, for end-to-end tests and the client benchmark (set under
+// automation or in development only). Declared here, outside any component,
+// so the scripts that drive Chromium see the same type.
+declare global {
+  interface Window {
+    __registryMap?: RegistryMap;
+  }
+}
