@@ -153,10 +153,18 @@ export function responseOf<F extends Shape>(full: z.ZodObject<F>, ...views: z.Zo
   return z.object(shape) as unknown as z.ZodObject<{ [K in keyof F]: z.ZodOptional<F[K]> | F[K] }>;
 }
 
+// A view's keys, listed once: project() runs for every row of every page.
+const viewKeys = new WeakMap<z.ZodObject<Shape>, string[]>();
+
 /** Keeps exactly the keys a view lists. */
 export function project(view: z.ZodObject<Shape>, row: Record<string, unknown>): Record<string, unknown> {
+  let keys = viewKeys.get(view);
+  if (!keys) {
+    keys = Object.keys(view.shape);
+    viewKeys.set(view, keys);
+  }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(view.shape)) if (key in row) out[key] = row[key];
+  for (const key of keys) if (key in row) out[key] = row[key];
   return out;
 }
 
