@@ -642,7 +642,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       client.release();
     }
     if (written === 0) return;
-    deps.events.emit('assets-changed', { layers: [spec.layer], bboxes: bbox ? [bbox] : [] });
+    deps.events.emit('assets-changed', { layers: openCellId ? ['sites', spec.layer] : [spec.layer], bboxes: bbox ? [bbox] : [] });
     // Coverage once for the whole import, not per row.
     if (deps.recomputeCoverage && COVERAGE_TYPES.has(spec.type)) {
       try {
