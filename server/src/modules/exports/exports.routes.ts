@@ -27,7 +27,8 @@ export default async function exportRoutes(app: FastifyInstance, options: { serv
           'Rows and fields are exactly those the list endpoint shows the caller. CSV cells starting with = + - @ get a leading apostrophe against spreadsheet formula injection. ' +
           'OFDS (v0.3): access-points as nodes, fibre-routes as spans. GeoPackage is not offered: no well-kept pure-JavaScript writer exists.',
         params: z.object({ resource: z.string().max(40) }),
-        querystring: z.record(z.string(), z.string()),
+        // The list endpoint's filters pass through; they are checked below against the resource's own list schema.
+        querystring: z.looseObject({ format: z.enum(EXPORT_FORMATS).optional() }),
       },
     },
     async (request, reply) => {

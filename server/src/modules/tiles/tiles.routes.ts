@@ -59,7 +59,15 @@ export default async function tilesRoutes(app: FastifyInstance, options: { servi
   // a bare in-memory route).
   app.get<{ Params: { source: string; z: string; x: string; y: string }; Querystring: { carrier?: string; date?: string } }>(
     '/tiles/:source/:z/:x/:y.mvt',
-    { schema: { hide: true }, compress: false },
+    {
+      schema: {
+        tags: ['tiles'],
+        summary: 'Mapbox Vector Tile of a layer or of the basemap, gzip; 204 when the tile is empty (roles: public layers for everyone, the others for logged-in users)',
+        params: z.object({ source: z.string(), z: z.string(), x: z.string(), y: z.string() }),
+        querystring: z.object({ carrier: z.string().optional(), date: z.string().optional() }),
+      },
+      compress: false,
+    },
     async (request, reply) => {
       const { source, z: zoom, x, y } = request.params;
       const { carrier, date } = request.query;
