@@ -84,6 +84,9 @@ export const siteTenancies = pgTable(
   (t) => [
     uniqueIndex('site_tenancies_active_uq').on(t.siteId, t.carrierId).where(sql`until IS NULL`),
     index('site_tenancies_carrier_idx').on(t.carrierId),
+    // The partial unique index covers only running tenancies; deletes of sites
+    // and the sharing counts need every row of a site.
+    index('site_tenancies_site_idx').on(t.siteId),
     check('site_tenancies_period_chk', sql`until IS NULL OR until >= since`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "site_tenancies_site_idx" ON "site_tenancies" USING btree ("site_id");
