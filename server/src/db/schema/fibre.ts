@@ -1,4 +1,4 @@
-import { check, index, integer, pgTable, real, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, pgTable, real, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { ACCESS_POINT_KINDS, ASSET_STATUSES, FIBRE_ROUTE_KINDS, PLACEMENTS } from '@registry/shared/enums';
 import { LIMITS } from '@registry/shared/limits';
@@ -22,6 +22,8 @@ export const fibreRoutes = pgTable(
     status: text().notNull().default('active'),
     /** Geodesic length, maintained from geom. */
     lengthM: real(),
+    /** A permitted route not reported built by then expires (permit desk). */
+    permittedUntil: date(),
     ...syntheticColumns(),
     version: version(),
     createdAt: createdAt(),
@@ -30,6 +32,8 @@ export const fibreRoutes = pgTable(
   (t) => [
     uniqueIndex('fibre_routes_owner_code_uq').on(t.ownerCarrierId, t.code),
     index('fibre_routes_geom_gix').using('gist', t.geom),
+    // The permit expiry sweep looks for permitted routes past their date.
+    index('fibre_routes_permitted_until_idx').on(t.permittedUntil).where(sql`status = 'permitted'`),
     check('fibre_routes_geom_valid_chk', validGeometry('geom')),
     check('fibre_routes_kind_chk', inList('kind', FIBRE_ROUTE_KINDS)),
     check('fibre_routes_placement_chk', inList('placement', PLACEMENTS)),

@@ -1,0 +1,2 @@
+ALTER TABLE "fibre_routes" ADD COLUMN "permitted_until" date;--> statement-breakpoint
+CREATE INDEX "fibre_routes_permitted_until_idx" ON "fibre_routes" USING btree ("permitted_until") WHERE status = 'permitted';
