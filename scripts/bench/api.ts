@@ -16,24 +16,27 @@
 // (the figure that moves least with the machine's load), and the ratio to the same SQL run by `pgbench -M prepared`
 // at the same concurrency. Target ≥ 0.6.
 //
-// Fairness: the SQL is every statement the API runs for the request, built by
-// the same functions (the session lookup of the auth plugin included: the
-// server runs it on every request). The HTTP clients run in a worker thread
-// with its own event loop, so the server's event loop does not wait on the
-// load generator's work, and its CPU is counted apart. (A separate client
-// process measured far lower and noisier on this overloaded 2-CPU machine:
-// every request then needs two cross-process wake-ups through a long run queue.) API and pgbench slices alternate, so
-// both see the same machine load; the load average is printed with each line.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+// Fairness: pgbench runs every statement the server runs for the request,
+// built by the same functions, with the same parameters (the session lookup
+// is not one: the auth plugin remembers a session for AUTH_CACHE_MS). The
+// server runs as in production (server/src/server.ts) in its own process, and
+// its CPU time is read from /proc; the clients run in a worker thread of this
+// process over raw keep-alive HTTP/1.1 (prepared request bytes, responses
+// read by Content-Length), as light a client as pgbench's own. API and
+// pgbench slices alternate, so both see the same machine load; the load
+// average is printed with each line. On a machine whose run queue is much
+// longer than its CPUs the ratio measures the scheduler as much as the API:
+// pgbench's 2 × clients processes get that many shares of the CPU, the
+// server's one event loop one; compare srv CPU ms then.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { buildApp } from '../../server/src/app';
-import { loadConfig } from '../../server/src/config';
-import { randomToken, sha256 } from '../../server/src/plugins/auth';
+import { AUTH_CACHE_MS, randomToken, sha256 } from '../../server/src/plugins/auth';
 import { buildListQuery } from '../../server/src/modules/registry/registry.queries';
 import { siteDetailQuery } from '../../server/src/modules/sites/sites.queries';
 import { sitesResource } from '../../server/src/modules/sites/sites.descriptor';
@@ -88,7 +91,8 @@ function cellBox(e: Extent, i: number, j: number): [number, number, number, numb
 const LOAD_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
-const { urls, ms, headers } = workerData;
+const net = require('node:net');
+const { port, requests, ms } = workerData;
 /** This thread's user + system CPU in ms, or null where /proc is missing. */
 function threadCpuMs() {
   try {
@@ -98,50 +102,146 @@ function threadCpuMs() {
     return null;
   }
 }
+/**
+ * One keep-alive connection sending its requests one after another until the
+ * time is up: the request bytes are prepared, a response is read by its
+ * Content-Length. (fetch spent more CPU per request than the server on this
+ * machine, in the same process.)
+ */
+function client(mine, until, latencies, counts) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    let i = 0;
+    let t = 0;
+    let buffered = Buffer.alloc(0);
+    const send = () => {
+      if (performance.now() >= until) {
+        socket.end();
+        resolve();
+        return;
+      }
+      t = performance.now();
+      socket.write(mine[i % mine.length]);
+      i += 1;
+    };
+    socket.on('connect', send);
+    socket.on('error', reject);
+    socket.on('data', (chunk) => {
+      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+      const head = buffered.indexOf('\\r\\n\\r\\n');
+      if (head < 0) return;
+      const header = buffered.toString('latin1', 0, head);
+      const length = /\\r\\ncontent-length: *(\\d+)/i.exec(header);
+      if (!length) {
+        reject(new Error('response without Content-Length: ' + header));
+        return;
+      }
+      const end = head + 4 + Number(length[1]);
+      if (buffered.length < end) return;
+      if (buffered.length > end) {
+        reject(new Error('more bytes than one response'));
+        return;
+      }
+      buffered = Buffer.alloc(0);
+      latencies.push(performance.now() - t);
+      if (header.slice(9, 12) !== '200') counts.failures += 1;
+      counts.bytes += end - head - 4;
+      send();
+    });
+  });
+}
 (async () => {
   const latencies = [];
-  let failures = 0;
+  const counts = { failures: 0, bytes: 0 };
   const cpu0 = threadCpuMs();
   const until = performance.now() + ms;
-  await Promise.all(urls.map(async (mine) => {
-    for (let i = 0; performance.now() < until; i += 1) {
-      const t = performance.now();
-      const res = await fetch(mine[i % mine.length], { headers });
-      await res.arrayBuffer();
-      if (res.status !== 200) failures += 1;
-      latencies.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(requests.map((mine) => client(mine.map((r) => Buffer.from(r, 'latin1')), until, latencies, counts)));
   const cpu1 = threadCpuMs();
-  parentPort.postMessage({ latencies, failures, clientCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 });
-})();
+  parentPort.postMessage({ latencies, failures: counts.failures, bytes: counts.bytes, clientCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 });
+})().catch((error) => parentPort.postMessage({ error: String(error && error.stack || error) }));
 `;
 
 interface SliceResult {
   latencies: number[];
   failures: number;
+  bytes: number;
   clientCpuMs: number | null;
+  error?: string;
 }
 
-/** One slice of load: C clients for `ms`; requests/s, latencies in ms, and the server's CPU ms per request. */
-async function load(urls: string[][], ms: number, headers: Record<string, string>) {
-  const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { urls, ms, headers } });
+/** A process's user + system CPU time in ms (all its threads), from /proc. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
+}
+
+/** One slice of load: each client's raw requests for `ms`; requests/s, latencies in ms, and the server's CPU ms per request. */
+async function load(server: { pid: number; port: number }, requests: string[][], ms: number) {
+  const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { port: server.port, requests, ms } });
   await new Promise((resolve) => worker.once('online', resolve));
-  const before = process.cpuUsage();
+  const before = processCpuMs(server.pid);
   const result = await new Promise<SliceResult>((resolve, reject) => {
     worker.once('message', (m: SliceResult) => resolve(m));
     worker.once('error', reject);
   });
-  const cpu = process.cpuUsage(before);
+  const cpu = processCpuMs(server.pid) - before;
   await worker.terminate();
+  if (result.error) throw new Error(`load generator: ${result.error}`);
   const n = Math.max(1, result.latencies.length);
   return {
     rps: result.latencies.length / (ms / 1000),
     p50: quantile(result.latencies, 0.5),
     p99: quantile(result.latencies, 0.99),
     failures: result.failures,
-    // The process's CPU minus the load thread's (10 ms ticks: ±0.02 ms per request over a slice).
-    cpuMsPerRequest: result.clientCpuMs === null ? NaN : ((cpu.user + cpu.system) / 1000 - result.clientCpuMs) / n,
+    bytes: result.bytes / n,
+    // 10 ms ticks: ±0.02 ms per request over a slice of 500 requests.
+    cpuMsPerRequest: cpu / n,
+    clientCpuMsPerRequest: (result.clientCpuMs ?? NaN) / n,
+  };
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A free TCP port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/**
+ * The server as it runs in production (server/src/server.ts), in its own
+ * process: the load generator does not share its event loop, threads or heap,
+ * and its CPU time is read from /proc apart. Request logs off (LOG_LEVEL
+ * silent, as the figures measure the API, not the log sink; BENCH_LOG_LEVEL to change).
+ */
+async function startServer(): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'src', 'server.ts')], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', CLIENT_DIST: '' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  for (let waited = 0; ; waited += 100) {
+    const up = await fetch(`http://127.0.0.1:${port}/api/auth/me`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (child.exitCode !== null || waited > 60_000) throw new Error(`the server did not start (exit ${child.exitCode})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    pid: child.pid!,
+    port,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }
 
@@ -194,34 +294,27 @@ async function main() {
   );
   await pool.query(`INSERT INTO sessions (id_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, 'x', now() + interval '1 hour')`, [sha256(sessionId), user.rows[0]!.id]);
 
-  const app = await buildApp({ config: loadConfig({ ...process.env, DATABASE_URL: url }, { LOG_LEVEL: 'silent' }), logger: false });
+  const server = await startServer();
   try {
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const headers = { cookie: `registry_session=${sessionId}`, 'accept-encoding': 'identity' };
+    const request = (path: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nCookie: registry_session=${sessionId}\r\nAccept-Encoding: identity\r\n\r\n`;
     const scope = { kind: 'staff', role: 'planner' } as const;
 
     // The SQL each request runs, from the same builders, with pgbench variables.
-    // The auth plugin's session lookup (server/src/plugins/auth.ts, onRequest) runs first on every request.
-    const session = pgbenchSql(
-      `SELECT u.id AS user_id, u.username, u.display_name, u.role, u.carrier_id, u.disabled, s.csrf_token
-         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id_hash = '${sha256(sessionId)}' AND s.expires_at > now()`,
-      [],
-    );
+    // The session lookup (server/src/plugins/auth.ts) is not among them: the
+    // server runs it once per session per AUTH_CACHE_MS, not per request.
     const dx = (extent.xmax - extent.xmin) / GRID;
     const dy = (extent.ymax - extent.ymin) / GRID;
     const list = buildListQuery(sitesResource, { bbox: [0, 0, 0, 0], limit: 100 }, scope);
     const listScript =
       `\\set i random(0, ${GRID - 1})\n\\set j random(0, ${GRID - 1})\n` +
       `\\set x0 ${extent.xmin} + :i * ${dx}\n\\set y0 ${extent.ymin} + :j * ${dy}\n\\set x1 :x0 + ${dx}\n\\set y1 :y0 + ${dy}\n` +
-      session +
       pgbenchSql(list.pageText, [':x0', ':y0', ':x1', ':y1', '101']);
     const detail = siteDetailQuery(1, scope, { withParts: true });
     if (detail.values?.length !== 1) throw new Error('the site detail statement should take the site id only');
-    const getScript = `\\set sid random(${extent.minId}, ${extent.maxId})\n` + session + pgbenchSql(detail.text, [':sid']);
+    const getScript = `\\set sid random(${extent.minId}, ${extent.maxId})\n` + pgbenchSql(detail.text, [':sid']);
 
-    /** Each client's own deterministic stream of URLs. */
+    /** Each client's own deterministic stream of requests. */
     const streams = (clients: number, next: (random: () => number) => string) =>
       Array.from({ length: clients }, (_, c) => {
         const random = rng(1000 + c);
@@ -233,24 +326,24 @@ async function main() {
         name: 'list sites in a bbox (100/page + total)',
         url: (random: () => number) => {
           const [a, b, c, d] = cellBox(extent!, Math.floor(random() * GRID), Math.floor(random() * GRID));
-          return `${base}/api/sites?bbox=${a},${b},${c},${d}&limit=100`;
+          return request(`/api/sites?bbox=${a},${b},${c},${d}&limit=100`);
         },
         script: listScript,
       },
       {
         name: 'get one site with sectors and tenancies',
-        url: (random: () => number) => `${base}/api/sites/${extent!.minId + Math.floor(random() * (extent!.maxId - extent!.minId + 1))}`,
+        url: (random: () => number) => request(`/api/sites/${extent!.minId + Math.floor(random() * (extent!.maxId - extent!.minId + 1))}`),
         script: getScript,
       },
     ];
 
     console.log(
-      `\n  ${'case'.padEnd(42)} ${'clients'.padStart(7)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'srv CPU ms'.padStart(10)} ${'pgbench tps'.padStart(11)} ${'ratio'.padStart(5)} ${'target'.padStart(6)} ${'load avg'.padStart(8)}`,
+      `\n  ${'case'.padEnd(42)} ${'clients'.padStart(7)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'srv CPU ms'.padStart(10)} ${'pgbench tps'.padStart(11)} ${'ratio'.padStart(5)} ${'target'.padStart(6)} ${'load avg'.padStart(8)} ${'bytes'.padStart(6)}`,
     );
     for (const c of cases) {
       for (const clients of [1, 8]) {
         const urls = streams(clients, c.url);
-        await load(urls, 1000, headers); // warm-up
+        await load(server, urls, 1000); // warm-up
         // Alternate short API and pgbench slices, so both see the same load on a shared machine.
         const slices = Math.max(1, Math.round(seconds / 2));
         const runs: Awaited<ReturnType<typeof load>>[] = [];
@@ -258,7 +351,7 @@ async function main() {
         const loads: number[] = [];
         for (let s = 0; s < slices; s += 1) {
           loads.push(loadavg()[0]!);
-          runs.push(await load(urls, (seconds * 1000) / slices, headers));
+          runs.push(await load(server, urls, (seconds * 1000) / slices));
           tpsRuns.push(pgbench(c.script, clients, seconds / slices));
         }
         const api = {
@@ -267,6 +360,8 @@ async function main() {
           p50: quantile(runs.map((r) => r.p50), 0.5),
           p99: Math.max(...runs.map((r) => r.p99)),
           cpu: quantile(runs.map((r) => r.cpuMsPerRequest), 0.5),
+          clientCpu: quantile(runs.map((r) => r.clientCpuMsPerRequest), 0.5),
+          bytes: runs.reduce((a, r) => a + r.bytes, 0) / runs.length,
           failures: runs.reduce((a, r) => a + r.failures, 0),
         };
         const tps = tpsRuns.reduce((a, b) => a + b, 0) / tpsRuns.length;
@@ -274,17 +369,18 @@ async function main() {
         const mark = ratio >= TARGET_RATIO ? '✓' : '✗';
         const avgLoad = loads.reduce((a, b) => a + b, 0) / loads.length;
         console.log(
-          `${mark} ${c.name.padEnd(42)} ${String(clients).padStart(7)} ${api.rps.toFixed(0).padStart(7)} ${api.p50.toFixed(2).padStart(7)} ${api.p99.toFixed(2).padStart(7)} ${api.cpu.toFixed(2).padStart(10)} ${tps.toFixed(0).padStart(11)} ${ratio.toFixed(2).padStart(5)} ${`≥ ${TARGET_RATIO}`.padStart(6)} ${avgLoad.toFixed(1).padStart(8)}` +
+          `${mark} ${c.name.padEnd(42)} ${String(clients).padStart(7)} ${api.rps.toFixed(0).padStart(7)} ${api.p50.toFixed(2).padStart(7)} ${api.p99.toFixed(2).padStart(7)} ${api.cpu.toFixed(2).padStart(10)} ${tps.toFixed(0).padStart(11)} ${ratio.toFixed(2).padStart(5)} ${`≥ ${TARGET_RATIO}`.padStart(6)} ${avgLoad.toFixed(1).padStart(8)} ${api.bytes.toFixed(0).padStart(6)}` +
             (api.failures ? `  (${api.failures} non-200)` : ''),
         );
       }
     }
     console.log(
       `\n  target: ratio ≥ ${TARGET_RATIO} (API requests/s ÷ pgbench -M prepared transactions/s of the same SQL, same concurrency); ` +
-        `srv CPU ms: the server process's CPU time per request (median slice); load avg: 1-minute load average during the case (${cpus().length} CPUs)`,
+        `srv CPU ms: the server process's CPU time per request (median slice); load avg: 1-minute load average during the case (${cpus().length} CPUs); bytes: mean body.\n` +
+        `  pgbench runs the statement each request runs; the session lookup is not among them: the server runs it once per session per ${AUTH_CACHE_MS / 1000} s (AUTH_CACHE_MS).`,
     );
   } finally {
-    await app.close();
+    await server.stop();
     await pool.query('DELETE FROM users WHERE id = $1', [user.rows[0]!.id]);
     await pool.end();
   }

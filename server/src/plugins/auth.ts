@@ -37,6 +37,84 @@ interface ActorRow {
   carrier_id: number | null;
   disabled: boolean;
   csrf_token?: string;
+  expires_at: Date;
+}
+
+/** The statement that resolves a session cookie's hash ($1) to its user (bench:api runs it too). */
+export const SESSION_LOOKUP_SQL = `SELECT u.id AS user_id, u.username, u.display_name, u.role, u.carrier_id, u.disabled, s.csrf_token, s.expires_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id_hash = $1 AND s.expires_at > now()`;
+
+// Who a session or API token is, remembered for a few seconds, keyed by the
+// token's SHA-256 (the same key the database holds), so that a client's burst
+// of requests costs one lookup instead of one round trip to PostgreSQL each.
+// This process forgets an entry at once when it ends it itself: logout, token
+// revocation, and any change to or removal of a user (forgetAuth, called after
+// the change commits). A change made elsewhere (another server process, SQL by
+// hand) is seen within AUTH_CACHE_MS; an entry never outlives its session's
+// or token's expiry. Unknown tokens are not remembered.
+export const AUTH_CACHE_MS = 5_000;
+const AUTH_CACHE_MAX = 10_000;
+const SESSION_KEY = 's:';
+const TOKEN_KEY = 't:';
+
+interface CachedAuth {
+  actor: Actor;
+  csrf: string | null;
+  /** Date.now() after which the entry is dropped. */
+  until: number;
+}
+
+class AuthCache {
+  private readonly entries = new Map<string, CachedAuth>();
+  get(key: string): CachedAuth | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.until <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+  set(key: string, entry: CachedAuth) {
+    if (this.entries.size >= AUTH_CACHE_MAX) {
+      // Oldest first (Map keeps insertion order): drop the expired, else the oldest tenth.
+      const now = Date.now();
+      let drop = Math.ceil(AUTH_CACHE_MAX / 10);
+      for (const [k, v] of this.entries) {
+        if (v.until <= now) this.entries.delete(k);
+        else if (drop-- > 0) this.entries.delete(k);
+        else break;
+      }
+    }
+    this.entries.set(key, entry);
+  }
+  forget(match: (key: string, entry: CachedAuth) => boolean) {
+    for (const [k, v] of this.entries) if (match(k, v)) this.entries.delete(k);
+  }
+}
+
+const authCache = new AuthCache();
+/**
+ * Bumped by every forgetAuth: a lookup that was in flight while something was
+ * forgotten may have read the old row, so it is not remembered.
+ */
+let authEpoch = 0;
+
+function remember(key: string, value: Omit<CachedAuth, 'until'>, row: ActorRow, epoch: number) {
+  if (epoch !== authEpoch) return;
+  authCache.set(key, { ...value, until: Math.min(Date.now() + AUTH_CACHE_MS, row.expires_at.getTime()) });
+}
+
+/**
+ * Forgets remembered sessions and API tokens: by the session id or token as
+ * the client sends it, or every one of a user. Call after the change commits.
+ */
+export function forgetAuth(which: { sessionId?: string; token?: string; tokenHash?: string; userId?: number }) {
+  authEpoch += 1;
+  if (which.sessionId !== undefined) authCache.forget((k) => k === SESSION_KEY + sha256(which.sessionId!));
+  if (which.token !== undefined) authCache.forget((k) => k === TOKEN_KEY + sha256(which.token!));
+  if (which.tokenHash !== undefined) authCache.forget((k) => k === TOKEN_KEY + which.tokenHash);
+  if (which.userId !== undefined) authCache.forget((_, v) => v.actor.kind === 'user' && v.actor.userId === which.userId);
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -56,35 +134,50 @@ export default fp(async function authPlugin(app: FastifyInstance, options: { coo
 
   app.addHook('onRequest', async (request) => {
     request.actor = { kind: 'public' };
+    request.sessionCsrf = null; // also for API tokens: /api/auth/me answered them with a 500 (undefined is not null)
     const pool = app.database.pool;
     const authorization = request.headers.authorization;
     if (authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!match) throw new UnauthenticatedError('Authorization header must be "Bearer <token>"');
-      const result = await pool.query<ActorRow>(
-        `UPDATE api_tokens t SET last_used_at = now()
+      const hash = sha256(match[1]!);
+      const cached = authCache.get(TOKEN_KEY + hash);
+      if (cached) {
+        request.actor = cached.actor;
+        return;
+      }
+      const epoch = authEpoch;
+      // A miss also stamps last_used_at: at most once per AUTH_CACHE_MS per token.
+      const result = await pool.query<ActorRow>({
+        name: 'auth_token',
+        text: `UPDATE api_tokens t SET last_used_at = now()
            FROM users u
           WHERE t.token_hash = $1 AND t.user_id = u.id AND t.revoked_at IS NULL AND t.expires_at > now()
-          RETURNING u.id AS user_id, u.username, u.display_name, u.role, u.carrier_id, u.disabled`,
-        [sha256(match[1]!)],
-      );
+          RETURNING u.id AS user_id, u.username, u.display_name, u.role, u.carrier_id, u.disabled, t.expires_at`,
+        values: [hash],
+      });
       const row = result.rows[0];
       if (!row || row.disabled) throw new UnauthenticatedError('The API token is unknown, revoked or expired');
       request.actor = toActor(row, 'token');
+      remember(TOKEN_KEY + hash, { actor: request.actor, csrf: null }, row, epoch);
       return;
     }
     const sessionId = request.cookies[SESSION_COOKIE];
     if (!sessionId) return;
-    const result = await pool.query<ActorRow>(
-      `SELECT u.id AS user_id, u.username, u.display_name, u.role, u.carrier_id, u.disabled, s.csrf_token
-         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id_hash = $1 AND s.expires_at > now()`,
-      [sha256(sessionId)],
-    );
+    const hash = sha256(sessionId);
+    const cached = authCache.get(SESSION_KEY + hash);
+    if (cached) {
+      request.actor = cached.actor;
+      request.sessionCsrf = cached.csrf;
+      return;
+    }
+    const epoch = authEpoch;
+    const result = await pool.query<ActorRow>({ name: 'auth_session', text: SESSION_LOOKUP_SQL, values: [hash] });
     const row = result.rows[0];
     if (!row || row.disabled) return; // an expired cookie is simply the public
     request.actor = toActor(row, 'session');
     request.sessionCsrf = row.csrf_token ?? null;
+    remember(SESSION_KEY + hash, { actor: request.actor, csrf: request.sessionCsrf }, row, epoch);
   });
 
   // CSRF: a cookie-authenticated state change must carry the session's token.
@@ -117,7 +210,8 @@ export default fp(async function authPlugin(app: FastifyInstance, options: { coo
 });
 
 function toActor(row: ActorRow, via: 'session' | 'token'): Actor {
-  return { kind: 'user', userId: row.user_id, username: row.username, displayName: row.display_name, role: row.role, carrierId: row.carrier_id, via };
+  // Frozen: one remembered actor serves many requests.
+  return Object.freeze({ kind: 'user', userId: row.user_id, username: row.username, displayName: row.display_name, role: row.role, carrierId: row.carrier_id, via } as const);
 }
 
 export function setSessionCookie(reply: FastifyReply, sessionId: string, maxAgeSeconds: number, secure: boolean) {

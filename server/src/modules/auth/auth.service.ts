@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { CurrentUser } from '@registry/shared/schemas/auth';
 import { AppError, NotFoundError, UnauthenticatedError } from '../../errors';
-import { randomToken, sha256, TOKEN_PREFIX } from '../../plugins/auth';
+import { forgetAuth, randomToken, sha256, TOKEN_PREFIX } from '../../plugins/auth';
 import { hashPassword, verifyPassword } from './password';
 
 export interface AuthServiceDeps {
@@ -92,7 +92,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     async logout(sessionId: string | undefined): Promise<void> {
-      if (sessionId) await pool.query('DELETE FROM sessions WHERE id_hash = $1', [sha256(sessionId)]);
+      if (!sessionId) return;
+      await pool.query('DELETE FROM sessions WHERE id_hash = $1', [sha256(sessionId)]);
+      forgetAuth({ sessionId });
     },
 
     async currentUser(userId: number): Promise<CurrentUser> {
@@ -123,10 +125,11 @@ export function createAuthService(deps: AuthServiceDeps) {
     async revokeToken(userId: number, tokenId: number) {
       const r = await pool.query(
         `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2
-         RETURNING id, name, prefix, created_at, expires_at, revoked_at, last_used_at`,
+         RETURNING id, name, prefix, created_at, expires_at, revoked_at, last_used_at, token_hash`,
         [tokenId, userId],
       );
       if (!r.rows[0]) throw new NotFoundError('API token', tokenId);
+      forgetAuth({ tokenHash: r.rows[0].token_hash as string });
       return tokenRow(r.rows[0]);
     },
   };

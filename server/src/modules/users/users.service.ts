@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/pagination';
 import { assertVersion, type ExpectedVersion } from '../../lib/versioning';
 import { checkPasswordStrength, hashPassword } from '../auth/password';
+import { forgetAuth } from '../../plugins/auth';
 import { recordChanges } from '../history/change-log';
 import { assertAdmin } from '../registry/registry.access';
 import { Params } from '../registry/registry.queries';
@@ -106,7 +107,7 @@ export function createUsersService({ pool }: { pool: pg.Pool }) {
       assertAdmin(scopeOf(actor), 'manage users');
       if (input.password !== undefined) assertStrong(input.password);
       const hash = input.password !== undefined ? await hashPassword(input.password) : null;
-      return inTransaction(async (client) => {
+      const updated = await inTransaction(async (client) => {
         const before = await find(client, id, true);
         assertVersion(expected, before.version, 'User');
         const self = actor.kind === 'user' && actor.userId === id;
@@ -134,6 +135,8 @@ export function createUsersService({ pool }: { pool: pg.Pool }) {
         await log(client, ctx, 'update', before, after);
         return after;
       });
+      forgetAuth({ userId: id }); // remembered sessions and tokens carry the old role, carrier and state
+      return updated;
     },
 
     /** Removes an account; its change-log rows keep the username. Prefer disabling. */
@@ -146,6 +149,7 @@ export function createUsersService({ pool }: { pool: pg.Pool }) {
         await log(client, ctx, 'delete', before, null);
         await client.query('DELETE FROM users WHERE id = $1', [id]);
       });
+      forgetAuth({ userId: id });
     },
   };
 }
