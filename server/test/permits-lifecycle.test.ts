@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Proposal } from '@registry/shared/schemas/permits';
+import { selectComputedCounts } from '../src/modules/kpi/kpi.queries';
 import { buildTestApp, createTestUser, loginHeaders, testDatabase } from './helpers';
-import { insertCarrier, insertConduit, insertSite, insertZone, makeFrame } from './permits-fixtures';
+import { insertCarrier, insertConduit, insertSite, insertVillage, insertZone, makeFrame } from './permits-fixtures';
 
 // The permit desk end to end over real HTTP and PostGIS, as the three roles:
 // a carrier files, an officer decides, a planner reads; forbidden moves are
@@ -20,7 +21,9 @@ let towerOwner: number;
 let tower: number;
 let conduit: number;
 let noBuildZone: number;
-const h: Record<'carrier' | 'owner' | 'officer' | 'planner' | 'stranger', Record<string, string>> = {} as never;
+let tenantA: number;
+let tenantB: number;
+const h: Record<'carrier' | 'owner' | 'officer' | 'planner' | 'stranger' | 'admin', Record<string, string>> = {} as never;
 
 const siteProposal = (e: number, n: number, extra: Record<string, unknown> = {}): Proposal => ({
   kind: 'site',
@@ -46,6 +49,8 @@ beforeAll(async () => {
   applicant = await insertCarrier(pool, 'APP');
   towerOwner = await insertCarrier(pool, 'OWN');
   const strangerCarrier = await insertCarrier(pool, 'STR');
+  tenantA = await insertCarrier(pool, 'TNA');
+  tenantB = await insertCarrier(pool, 'TNB');
   tower = await insertSite(pool, towerOwner, f.point(200, 0), { capacity: 3 });
   conduit = await insertConduit(pool, towerOwner, f.line([5_000, 5], [5_800, 5]), 6, 1);
   noBuildZone = await insertZone(pool, 'no_build', 'Khu di tích quốc gia Thử', f.square(9_800, -200, 10_200, 200));
@@ -55,6 +60,7 @@ beforeAll(async () => {
     stranger: await createTestUser(pool, 'carrier', strangerCarrier),
     officer: await createTestUser(pool, 'officer'),
     planner: await createTestUser(pool, 'planner'),
+    admin: await createTestUser(pool, 'admin'),
   };
   for (const [k, u] of Object.entries(users)) h[k as keyof typeof h] = await loginHeaders(app, u.username);
 });
@@ -303,5 +309,184 @@ describe('sharing and co-use', () => {
     expect(c.rows[0].ducts_used).toBe(3);
     const occ = await database.pool.query(`SELECT count FROM occupancies WHERE conduit_id = $1 AND carrier_id = $2`, [conduit, applicant]);
     expect(occ.rows[0].count).toBe(2);
+  });
+});
+
+/** Answers the co-location check, in case structures of earlier runs stand nearby. */
+const JUSTIFIED = 'Cột hiện hữu không đủ chiều cao cho vùng phủ cần thiết';
+
+/** Files, submits, takes into review and approves a proposal; returns the approved summary. */
+async function fileAndApprove(proposal: Proposal) {
+  const created = await call('carrier', 'POST', '/api/permits/applications', proposal);
+  expect(created.statusCode, created.body).toBe(201);
+  const submitted = await call('carrier', 'POST', `/api/permits/applications/${created.json().id}/submit`, { version: created.json().version });
+  expect(submitted.statusCode, submitted.body).toBe(200);
+  const review = await call('officer', 'POST', `/api/permits/applications/${created.json().id}/review`, { version: submitted.json().version });
+  expect(review.statusCode, review.body).toBe(200);
+  const approved = await call('officer', 'POST', `/api/permits/applications/${created.json().id}/decision`, { decision: 'approve', reason: 'Phù hợp quy hoạch', version: review.json().version });
+  expect(approved.statusCode, approved.body).toBe(200);
+  return approved.json() as { id: number; version: number; siteId: number | null; fibreRouteId: number | null; reference: string };
+}
+
+/** Change-log rows of one object. */
+const logOf = async (objectType: string, objectId: number) =>
+  (
+    await database.pool.query<{ action: string; reason: string | null; request_id: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null }>(
+      `SELECT action, reason, request_id, before, after FROM change_log WHERE object_type = $1 AND object_id = $2 ORDER BY id`,
+      [objectType, String(objectId)],
+    )
+  ).rows;
+
+describe('the tenants a site application intends to host', () => {
+  it('must be other existing carriers, each once, within the tenant capacity (400 naming the entry)', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ intendedTenantCarrierIds: [applicant] }, 'facts.intendedTenantCarrierIds.0', 'invalid_value'],
+      [{ intendedTenantCarrierIds: [tenantA, tenantA] }, 'facts.intendedTenantCarrierIds.1', 'duplicate'],
+      [{ intendedTenantCarrierIds: [tenantA, 2_000_000_000] }, 'facts.intendedTenantCarrierIds.1', 'unknown_reference'],
+      [{ tenantCapacity: 2, intendedTenantCarrierIds: [tenantA, tenantB] }, 'facts.intendedTenantCarrierIds', 'too_big'],
+    ];
+    for (const [extra, path, reason] of cases) {
+      const res = await call('carrier', 'POST', '/api/permits/applications', siteProposal(20_000, 0, extra));
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.details).toContainEqual(expect.objectContaining({ path, reason }));
+    }
+    const draft = await call('carrier', 'POST', '/api/permits/applications', siteProposal(20_000, 0));
+    const edit = await call('carrier', 'PUT', `/api/permits/applications/${draft.json().id}`, { proposal: siteProposal(20_000, 0, { intendedTenantCarrierIds: [applicant] }), version: draft.json().version });
+    expect(edit.statusCode, edit.body).toBe(400);
+    expect(edit.json().error.details[0].path).toBe('proposal.facts.intendedTenantCarrierIds.0');
+  });
+
+  it('become planned tenancies on approval, in its transaction and change log, and count toward site sharing once the site is built', async () => {
+    await insertVillage(database.pool, 'rural', f.square(19_000, -1_000, 21_000, 1_000));
+    // The commune the site will fall in (a unit of an earlier run may overlap it: compare with before).
+    const commune = (
+      await database.pool.query<{ id: number }>(
+        `SELECT u.id FROM admin_units u JOIN admin_levels l ON l.code = u.level WHERE ST_Intersects(u.boundary, ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)) ORDER BY l.rank DESC, u.id LIMIT 1`,
+        [JSON.stringify(f.point(20_000, 0))],
+      )
+    ).rows[0]!.id;
+    const counts = async () => {
+      const [c] = await selectComputedCounts(database.db, [commune]);
+      return { activeSites: c!.activeSites, sharedSites: c!.sharedSites };
+    };
+    const before = await counts();
+
+    const approved = await fileAndApprove(siteProposal(20_000, 0, { sharingJustification: JUSTIFIED, intendedTenantCarrierIds: [tenantA, tenantB] }));
+    const siteId = approved.siteId!;
+    const tenancies = await database.pool.query<{ id: number; carrier_id: number; until: string | null; position: string }>(
+      `SELECT id, carrier_id, until, position FROM site_tenancies WHERE site_id = $1 ORDER BY id`,
+      [siteId],
+    );
+    expect(tenancies.rows.map((t) => t.carrier_id)).toEqual([applicant, tenantA, tenantB]);
+    expect(tenancies.rows.every((t) => t.until === null)).toBe(true);
+    expect(tenancies.rows[1]!.position).toContain(approved.reference);
+    expect((await database.pool.query(`SELECT admin_unit_id FROM sites WHERE id = $1`, [siteId])).rows[0].admin_unit_id).toBe(commune);
+    // Planned: the site is only permitted, so neither it nor its tenancies count yet.
+    expect(await counts()).toEqual(before);
+    const approval = (await logOf('permit_application', approved.id)).find((x) => x.action === 'transition' && x.after?.status === 'approved')!;
+    for (const t of tenancies.rows.slice(1)) {
+      const [created] = await logOf('site_tenancy', t.id);
+      expect(created).toMatchObject({ action: 'create', request_id: approval.request_id, after: { siteId, carrierId: t.carrier_id, planned: true } });
+      expect(created!.reason).toContain(approved.reference);
+    }
+
+    const built = await call('carrier', 'POST', `/api/permits/applications/${approved.id}/built`, { version: approved.version });
+    expect(built.statusCode, built.body).toBe(200);
+    expect(await counts()).toEqual({ activeSites: before.activeSites + 1, sharedSites: before.sharedSites + 1 });
+    const started = await database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM site_tenancies WHERE site_id = $1 AND since = CURRENT_DATE AND until IS NULL`, [siteId]);
+    expect(started.rows[0]!.n).toBe(3);
+  });
+
+  it('a permitted site not built by its date lapses with its tenancies; it can no longer be reported built', async () => {
+    const approved = await fileAndApprove(siteProposal(30_000, 0, { sharingJustification: JUSTIFIED, intendedTenantCarrierIds: [tenantA] }));
+    const siteId = approved.siteId!;
+    expect((await call('carrier', 'POST', '/api/permits/expire')).statusCode).toBe(403);
+    const notYet = await call('admin', 'POST', '/api/permits/expire');
+    expect(notYet.statusCode, notYet.body).toBe(200);
+    expect(notYet.json().expiredSiteIds).not.toContain(siteId);
+    await database.pool.query(`UPDATE sites SET permitted_until = CURRENT_DATE - 1 WHERE id = $1`, [siteId]);
+    const swept = await call('admin', 'POST', '/api/permits/expire');
+    expect(swept.json().expiredSiteIds).toContain(siteId);
+    const site = await database.pool.query(`SELECT status FROM sites WHERE id = $1`, [siteId]);
+    expect(site.rows[0].status).toBe('decommissioned');
+    const running = await database.pool.query(`SELECT count(*)::int AS n FROM site_tenancies WHERE site_id = $1 AND until IS NULL`, [siteId]);
+    expect(running.rows[0].n).toBe(0);
+    const lapse = (await logOf('site', siteId)).at(-1)!;
+    expect(lapse).toMatchObject({ action: 'decommission', before: { status: 'permitted' }, after: { status: 'decommissioned' } });
+    expect(lapse.reason).toContain('Permit lapsed');
+    const built = await call('carrier', 'POST', `/api/permits/applications/${approved.id}/built`, { version: approved.version });
+    expect(built.statusCode).toBe(409);
+  });
+});
+
+describe('route application lifecycle', () => {
+  const along = (): Proposal => ({ kind: 'route', geometry: f.line([5_000, 0], [6_000, 0]), facts: { kind: 'access', fibreCount: 48, segments: [{ placement: 'aerial' }] } });
+  const throughConduit = (): Proposal => ({
+    kind: 'route',
+    geometry: f.line([5_000, 0], [5_800, 0], [6_000, 0]),
+    facts: { kind: 'access', fibreCount: 48, segments: [{ placement: 'conduit', conduitId: conduit }, { placement: 'direct_buried' }] },
+  });
+
+  it('filed along a conduit with free ducts: the stored must-use verdict names the conduit and the shared length; approval waits for an amendment that uses it; approved, it is a permitted route until reported built', async () => {
+    const created = await call('carrier', 'POST', '/api/permits/applications', along());
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    const submitted = await call('carrier', 'POST', `/api/permits/applications/${id}/submit`, { version: created.json().version });
+    expect(submitted.json()).toMatchObject({ status: 'submitted', worstVerdict: 'fail' });
+    const detail = (await call('officer', 'GET', `/api/permits/applications/${id}`)).json();
+    const mu = detail.revisions[0].checks.find((c: { ruleId: string }) => c.ruleId === 'must_use_conduit');
+    expect(mu.verdict).toBe('fail');
+    const free = (await database.pool.query(`SELECT ducts_total - ducts_used AS n FROM conduits WHERE id = $1`, [conduit])).rows[0].n;
+    expect(free).toBeGreaterThan(0);
+    expect(mu.evidence.structures[0]).toMatchObject({ kind: 'conduit', id: conduit, freeDucts: free, usedByRoute: false });
+    // The conduit runs 5 m off the first 800 m of the 1000 m route: 800 m alongside, 80 %.
+    expect(mu.evidence.sharedLengthM).toBeGreaterThan(790);
+    expect(mu.evidence.sharedLengthM).toBeLessThan(830);
+    expect(mu.evidence.share).toBeGreaterThanOrEqual(0.79);
+    expect(mu.features.some((x: { properties: { role: string; id?: number } }) => x.properties.role === 'structure' && x.properties.id === conduit)).toBe(true);
+    expect(mu.features.some((x: { properties: { role: string } }) => x.properties.role === 'overlap')).toBe(true);
+
+    const refused = await call('officer', 'POST', `/api/permits/applications/${id}/decision`, { decision: 'approve', reason: 'Thử phê duyệt khi còn vi phạm', version: submitted.json().version });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.blockingFailures).toContain('must_use_conduit');
+
+    const amended = await call('carrier', 'POST', `/api/permits/applications/${id}/amendments`, { proposal: throughConduit(), reason: 'Kéo cáp qua cống bể sẵn có', version: submitted.json().version });
+    expect(amended.statusCode, amended.body).toBe(200);
+    const review = await call('officer', 'POST', `/api/permits/applications/${id}/review`, { version: amended.json().version });
+    const approved = await call('officer', 'POST', `/api/permits/applications/${id}/decision`, { decision: 'approve', reason: 'Sử dụng cống bể dùng chung', version: review.json().version });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const routeId = approved.json().fibreRouteId as number;
+    const route = await database.pool.query(`SELECT status, owner_carrier_id, permitted_until::text AS until, (permitted_until - CURRENT_DATE) AS days, placement FROM fibre_routes WHERE id = $1`, [routeId]);
+    expect(route.rows[0]).toMatchObject({ status: 'permitted', owner_carrier_id: applicant, placement: 'conduit' });
+    expect(route.rows[0].days).toBeGreaterThanOrEqual(180);
+    expect(route.rows[0].days).toBeLessThanOrEqual(185);
+    expect((await logOf('fibre_route', routeId))[0]).toMatchObject({ action: 'create', after: { status: 'permitted', permittedUntil: route.rows[0].until } });
+    const letter = await call('carrier', 'GET', `/api/permits/applications/${id}/decision-letter.html`);
+    expect(letter.body).toContain(`trước ngày ${route.rows[0].until}`);
+
+    const built = await call('carrier', 'POST', `/api/permits/applications/${id}/built`, { version: approved.json().version });
+    expect(built.statusCode, built.body).toBe(200);
+    expect((await database.pool.query(`SELECT status FROM fibre_routes WHERE id = $1`, [routeId])).rows[0].status).toBe('active');
+    expect((await logOf('fibre_route', routeId)).at(-1)).toMatchObject({ action: 'update', before: { status: 'permitted' }, after: { status: 'active' } });
+    const again = await call('carrier', 'POST', `/api/permits/applications/${id}/built`, { version: built.json().version });
+    expect(again.statusCode).toBe(409);
+    const history = (await call('carrier', 'GET', `/api/permits/applications/${id}`)).json().history;
+    expect(history.filter((x: { action: string }) => x.action === 'transition').map((x: { after: { status: string } }) => x.after.status)).toEqual(['submitted', 'submitted', 'under_review', 'approved']);
+    expect(history.at(-1)).toMatchObject({ action: 'update', reason: 'Reported built', after: { routeBuilt: routeId } });
+  });
+
+  it('a permitted route not reported built by its date lapses like a site', async () => {
+    const approved = await fileAndApprove({ kind: 'route', geometry: f.line([40_000, 0], [41_000, 0]), facts: { kind: 'access', fibreCount: 24, segments: [{ placement: 'direct_buried' }] } });
+    const routeId = approved.fibreRouteId!;
+    await database.pool.query(`UPDATE fibre_routes SET permitted_until = CURRENT_DATE - 1 WHERE id = $1`, [routeId]);
+    const swept = await call('admin', 'POST', '/api/permits/expire');
+    expect(swept.statusCode, swept.body).toBe(200);
+    expect(swept.json().expiredRouteIds).toContain(routeId);
+    expect((await database.pool.query(`SELECT status FROM fibre_routes WHERE id = $1`, [routeId])).rows[0].status).toBe('decommissioned');
+    const lapse = (await logOf('fibre_route', routeId)).at(-1)!;
+    expect(lapse).toMatchObject({ action: 'decommission', before: { status: 'permitted' }, after: { status: 'decommissioned' } });
+    const built = await call('carrier', 'POST', `/api/permits/applications/${approved.id}/built`, { version: approved.version });
+    expect(built.statusCode).toBe(409);
+    expect(built.json().error.routeStatus).toBe('decommissioned');
   });
 });

@@ -80,7 +80,7 @@ export async function buildDecisionLetter(db: DbOrTx, applicationId: number): Pr
     sql`SELECT a.reference, a.kind, a.status, a.decision_number, a.decision_reason, a.decided_at, a.submitted_at, c.legal_name, r.facts,
                CASE WHEN GeometryType(r.geom) = 'POINT' THEN ST_X(r.geom) END AS x, CASE WHEN GeometryType(r.geom) = 'POINT' THEN ST_Y(r.geom) END AS y,
                CASE WHEN GeometryType(r.geom) <> 'POINT' THEN ST_Length(r.geom::geography) END AS length_m,
-               u.display_name AS officer, a.current_revision, s.permitted_until::text AS permitted_until, s.code AS site_code, s.address,
+               u.display_name AS officer, a.current_revision, coalesce(s.permitted_until, fr.permitted_until)::text AS permitted_until, coalesce(s.code, fr.code) AS site_code, s.address,
                (SELECT cu.name FROM admin_units cu WHERE cu.boundary IS NOT NULL AND ST_Intersects(cu.boundary, ST_PointOnSurface(r.geom))
                   AND (cu.valid_to IS NULL OR cu.valid_to >= coalesce(a.decided_at, now())::date) AND cu.valid_from <= coalesce(a.decided_at, now())::date
                   ORDER BY (SELECT rank FROM admin_levels WHERE code = cu.level) DESC LIMIT 1) AS commune,
@@ -91,6 +91,7 @@ export async function buildDecisionLetter(db: DbOrTx, applicationId: number): Pr
           JOIN permit_revisions r ON r.application_id = a.id AND r.revision = a.current_revision
           LEFT JOIN users u ON u.id = a.decided_by
           LEFT JOIN sites s ON s.id = a.site_id
+          LEFT JOIN fibre_routes fr ON fr.id = a.fibre_route_id
          WHERE a.id = ${applicationId}`,
   ))[0]!;
   const province = await provinceName(db);
@@ -123,7 +124,7 @@ export async function buildDecisionLetter(db: DbOrTx, applicationId: number): Pr
         `Điều 1. Chấp thuận cho ${row.legal_name} ${what}: ${object}. Lý do: ${reason}`,
         row.kind === 'site'
           ? `Điều 2. Công trình được ghi nhận trong cơ sở dữ liệu hạ tầng với mã ${row.site_code ?? row.reference}, trạng thái "được cấp phép". Doanh nghiệp phải hoàn thành xây dựng và báo cáo đưa vào sử dụng trước ngày ${row.permitted_until ?? '—'}; quá thời hạn trên, quyết định này hết hiệu lực. Doanh nghiệp có trách nhiệm chia sẻ, sử dụng chung công trình theo quy định.`
-          : 'Điều 2. Doanh nghiệp có trách nhiệm thi công đúng hướng tuyến, phương thức lắp đặt đã đăng ký và cập nhật dữ liệu tuyến cáp vào cơ sở dữ liệu hạ tầng sau khi hoàn thành.',
+          : `Điều 2. Tuyến cáp được ghi nhận trong cơ sở dữ liệu hạ tầng với mã ${row.site_code ?? row.reference}, trạng thái "được cấp phép". Doanh nghiệp có trách nhiệm thi công đúng hướng tuyến, phương thức lắp đặt đã đăng ký, hoàn thành và báo cáo đưa vào sử dụng trước ngày ${row.permitted_until ?? '—'}; quá thời hạn trên, quyết định này hết hiệu lực.`,
         `Điều 3. Quyết định này có hiệu lực kể từ ngày ký. ${row.legal_name} và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này.`,
       ]
     : [

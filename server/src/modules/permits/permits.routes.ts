@@ -192,7 +192,7 @@ export default async function permitRoutes(app: FastifyInstance, { service, atta
     '/api/permits/applications/:id/built',
     {
       preHandler: applicantRoles,
-      schema: { tags, summary: 'Report an approved site built: the permitted site becomes active with its planned sectors (roles: the applicant)', params: IdParams, body: ReportBuiltInput, response: { 200: ApplicationSummary } },
+      schema: { tags, summary: 'Report an approved application built: the permitted site becomes active with its planned sectors and tenants, a permitted route active (roles: the applicant)', params: IdParams, body: ReportBuiltInput, response: { 200: ApplicationSummary } },
     },
     async (request, reply) => {
       const result = await service.reportBuilt(request.ctx(), request.params.id, request.body.commissionedOn, versionOf(request, request.body));
@@ -268,13 +268,20 @@ export default async function permitRoutes(app: FastifyInstance, { service, atta
 
   r.post(
     '/api/permits/expire',
-    { preHandler: app.requireRole('admin'), schema: { tags, summary: 'Lapse permitted sites not built by their date now (also runs periodically) (roles: admin)', response: { 200: z.object({ expiredSiteIds: z.array(z.number().int()) }) } } },
-    async (request) => ({ expiredSiteIds: await service.expirePermittedSites(request.ctx()) }),
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        tags,
+        summary: 'Lapse permitted sites and routes not reported built by their date now (also runs periodically) (roles: admin)',
+        response: { 200: z.object({ expiredSiteIds: z.array(z.number().int()), expiredRouteIds: z.array(z.number().int()) }) },
+      },
+    },
+    async (request) => service.expirePermits(request.ctx()),
   );
 
   if (expirySweepMs > 0) {
     const timer = setInterval(() => {
-      service.expirePermittedSites(systemContext()).catch((error: unknown) => app.log.error({ err: error }, 'permit expiry sweep failed'));
+      service.expirePermits(systemContext()).catch((error: unknown) => app.log.error({ err: error }, 'permit expiry sweep failed'));
     }, expirySweepMs);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));

@@ -44,7 +44,7 @@ import {
   toIso,
   type ApplicationRow,
 } from './permits.queries';
-import { readNumberSetting, rows } from './sql';
+import { arrayParam, readNumberSetting, rows } from './sql';
 
 export interface PermitsServiceDeps {
   database: Database;
@@ -127,6 +127,31 @@ export function createPermitsService(deps: PermitsServiceDeps) {
     if (problems.length > 0) throw new ValidationError(problems);
   }
 
+  /**
+   * The carriers a site application intends to host: each an existing carrier,
+   * listed once, not the applicant, and the applicant plus them within the
+   * structure's tenant capacity (they become planned tenancies on approval).
+   */
+  async function validateTenants(handle: DbOrTx, proposal: Proposal, applicant: number, prefix: string): Promise<void> {
+    if (proposal.kind !== 'site') return;
+    const ids = proposal.facts.intendedTenantCarrierIds;
+    if (ids.length === 0) return;
+    const path = `${prefix}facts.intendedTenantCarrierIds`;
+    const problems: { path: string; message: string; reason: string }[] = [];
+    const known = new Set(
+      (await rows<{ id: number }>(handle, sql`SELECT id FROM carriers WHERE id = ANY(${arrayParam(ids)}::int[])`)).map((r) => r.id),
+    );
+    ids.forEach((carrierId, i) => {
+      if (carrierId === applicant) problems.push({ path: `${path}.${i}`, message: 'The applicant owns the structure; list only the carriers it will host', reason: 'invalid_value' });
+      else if (ids.indexOf(carrierId) !== i) problems.push({ path: `${path}.${i}`, message: `Carrier ${carrierId} is listed twice`, reason: 'duplicate' });
+      else if (!known.has(carrierId)) problems.push({ path: `${path}.${i}`, message: `No carrier ${carrierId}`, reason: 'unknown_reference' });
+    });
+    if (ids.length + 1 > proposal.facts.tenantCapacity) {
+      problems.push({ path, message: `The applicant and ${ids.length} tenants exceed the tenant capacity of ${proposal.facts.tenantCapacity}`, reason: 'too_big' });
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+  }
+
   async function loadForRead(actor: UserActor, id: number): Promise<ApplicationRow> {
     const app = await selectApplication(db, id);
     if (!app) throw new NotFoundError('Application', id);
@@ -194,6 +219,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
         applicant = applicantCarrierId;
       }
       await validateProposal(proposal, 'proposal.geometry');
+      await validateTenants(db, proposal, applicant, 'proposal.');
       const result = await runChecks(db, { proposal, applicantCarrierId: applicant }, { implementations, concurrent: true });
       return toReport(result, ctx.locale);
     },
@@ -206,6 +232,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
       else if (actor.role === 'admin') throw new ValidationError([{ path: 'applicantCarrierId', message: 'An admin filing names the applicant carrier', reason: 'required' }]);
       else throw forbidden('Only carriers file applications', 'Chỉ doanh nghiệp viễn thông được nộp hồ sơ');
       await validateProposal(proposal);
+      await validateTenants(db, proposal, applicant, '');
       const id = await db.transaction(async (tx) => {
         const reference = await nextReference(tx);
         const inserted = await rows<{ id: number }>(
@@ -292,6 +319,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
           throw conflict('Submitted facts are frozen: file an amendment (a new revision) instead', 'Nội dung hồ sơ đã nộp không được sửa: hãy nộp bổ sung (phiên bản mới)', { status: app.status });
         }
         if (proposal.kind !== app.kind) throw new ValidationError([{ path: 'proposal.kind', message: `This application is for a ${app.kind}`, reason: 'invalid_value' }]);
+        await validateTenants(tx, proposal, app.applicantCarrierId, 'proposal.');
         const before = await selectRevision(tx, id, app.currentRevision);
         await tx.execute(
           sql`UPDATE permit_revisions SET geom = ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(proposal.geometry)}), 4326),
@@ -340,6 +368,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
         assertVersion(expected, app.version, 'The application');
         assertStatus(app, OPEN_STATUSES, 'amend');
         if (proposal.kind !== app.kind) throw new ValidationError([{ path: 'proposal.kind', message: `This application is for a ${app.kind}`, reason: 'invalid_value' }]);
+        await validateTenants(tx, proposal, app.applicantCarrierId, 'proposal.');
         const revision = app.currentRevision + 1;
         const revisionId = await insertRevision(tx, {
           applicationId: id,
@@ -431,11 +460,28 @@ export function createPermitsService(deps: PermitsServiceDeps) {
           const siteId = await insertPermittedSite(tx, app, proposal.geometry, proposal.facts);
           const site = await rows<Record<string, unknown>>(tx, sql`SELECT id, code, status, structure_type, height_m, tenant_capacity, permitted_until FROM sites WHERE id = ${siteId}`);
           records.push({ objectType: 'site', objectId: siteId, action: 'create', after: site[0], reason: `Permit ${app.reference} approved (${number})` });
+          const planned = await insertPlannedTenancies(tx, app, siteId, proposal.facts);
+          records.push(
+            ...planned.map((t) => ({
+              objectType: 'site_tenancy',
+              objectId: t.id,
+              action: 'create' as const,
+              after: { id: t.id, siteId, carrierId: t.carrierId, since: t.since, position: t.position, planned: true },
+              reason: `Intended tenant under permit ${app.reference} (${number}); counts toward site sharing once the site is built`,
+            })),
+          );
           assetSet = sql`, site_id = ${siteId}`;
           changed = { layers: ['sites'], geometry: proposal.geometry };
         } else {
-          const routeId = await insertPermittedRoute(tx, app, proposal.geometry, proposal.facts);
-          records.push({ objectType: 'fibre_route', objectId: routeId, action: 'create', after: { id: routeId, code: app.reference, status: 'permitted' }, reason: `Permit ${app.reference} approved (${number})` });
+          const route = await insertPermittedRoute(tx, app, proposal.geometry, proposal.facts);
+          records.push({
+            objectType: 'fibre_route',
+            objectId: route.id,
+            action: 'create',
+            after: { id: route.id, code: app.reference, status: 'permitted', permittedUntil: route.permittedUntil },
+            reason: `Permit ${app.reference} approved (${number})`,
+          });
+          const routeId = route.id;
           assetSet = sql`, fibre_route_id = ${routeId}`;
           changed = { layers: ['fibre_routes'], geometry: proposal.geometry };
         }
@@ -454,31 +500,66 @@ export function createPermitsService(deps: PermitsServiceDeps) {
       return mustGetSummary(id);
     },
 
-    /** The carrier reports an approved site built: the permitted site becomes active, with the planned sectors. */
+    /**
+     * The carrier reports an approved application built: a permitted site becomes
+     * active with the planned sectors (its tenancies start on the commissioning
+     * date); a permitted route becomes active. Refused once the permit lapsed.
+     */
     async reportBuilt(ctx: RequestContext, id: number, commissionedOn: string | undefined, expected: ExpectedVersion): Promise<ApplicationSummary> {
       const actor = userOf(ctx);
-      let geometry: AnyGeometry | null = null;
+      let changed: { layers: string[]; geometry: AnyGeometry } | null = null;
       await db.transaction(async (tx) => {
         const app = await selectApplication(tx, id, true);
         if (!app) throw new NotFoundError('Application', id);
         assertApplicant(actor, app);
         assertVersion(expected, app.version, 'The application');
         assertStatus(app, ['approved'], 'report built');
-        if (app.kind !== 'site' || !app.siteId) throw conflict('Only an approved site application is reported built', 'Chỉ hồ sơ trạm đã được chấp thuận mới báo cáo hoàn thành');
-        const site = (await rows<{ id: number; code: string; status: string; expired: boolean; geojson: string }>(
+        const table = app.kind === 'site' ? sql`sites` : sql`fibre_routes`;
+        const assetId = app.kind === 'site' ? app.siteId : app.fibreRouteId;
+        if (!assetId) throw conflict('The approved application has no permitted asset to report built', 'Hồ sơ đã chấp thuận không có công trình được cấp phép để báo cáo hoàn thành');
+        const asset = (await rows<{ id: number; code: string; status: string; expired: boolean; geojson: string }>(
           tx,
-          sql`SELECT id, code, status, permitted_until < CURRENT_DATE AS expired, ST_AsGeoJSON(geom) AS geojson FROM sites WHERE id = ${app.siteId} FOR UPDATE`,
+          sql`SELECT id, code, status, coalesce(permitted_until < CURRENT_DATE, false) AS expired, ST_AsGeoJSON(geom) AS geojson FROM ${table} WHERE id = ${assetId} FOR UPDATE`,
         ))[0];
-        if (!site) throw new NotFoundError('Site', app.siteId);
-        if (site.status !== 'permitted' || site.expired) {
-          throw conflict(`Site ${site.code} is ${site.expired ? 'past its permitted date' : site.status}; it cannot be reported built`, `Trạm ${site.code} đã hết hạn hoặc không còn ở trạng thái được cấp phép`, {
-            siteStatus: site.status,
-          });
+        const label = app.kind === 'site' ? { en: 'Site', vi: 'Trạm' } : { en: 'Route', vi: 'Tuyến cáp' };
+        if (!asset) throw new NotFoundError(label.en, assetId);
+        if (asset.status !== 'permitted' || asset.expired) {
+          throw conflict(
+            `${label.en} ${asset.code} is ${asset.expired ? 'past its permitted date' : asset.status}; it cannot be reported built`,
+            `${label.vi} ${asset.code} đã hết hạn hoặc không còn ở trạng thái được cấp phép`,
+            app.kind === 'site' ? { siteStatus: asset.status } : { routeStatus: asset.status },
+          );
         }
+        if (app.kind === 'route') {
+          await tx.execute(sql`UPDATE fibre_routes SET status = 'active', version = version + 1, updated_at = now() WHERE id = ${asset.id}`);
+          await recordChange(tx, ctx, {
+            objectType: 'fibre_route',
+            objectId: asset.id,
+            action: 'update',
+            before: { status: 'permitted' },
+            after: { status: 'active', commissionedOn: commissionedOn ?? null },
+            reason: `Built under permit ${app.reference}`,
+          });
+          await tx.execute(sql`UPDATE permit_applications SET version = version + 1, updated_at = now() WHERE id = ${id}`);
+          await recordChange(tx, ctx, { objectType: OBJECT_TYPE, objectId: id, action: 'update', after: { routeBuilt: asset.id }, reason: 'Reported built' });
+          changed = { layers: ['fibre_routes'], geometry: JSON.parse(asset.geojson) as AnyGeometry };
+          return;
+        }
+        const site = asset;
         const revision = (await selectRevision(tx, id, app.currentRevision))!;
         const facts = revision.facts as SiteFacts;
-        await tx.execute(
-          sql`UPDATE sites SET status = 'active', commissioned_on = coalesce(${commissionedOn ?? null}::date, CURRENT_DATE), version = version + 1, updated_at = now() WHERE id = ${site.id}`,
+        const commissioned = (await rows<{ d: string }>(
+          tx,
+          sql`UPDATE sites SET status = 'active', commissioned_on = coalesce(${commissionedOn ?? null}::date, CURRENT_DATE), version = version + 1, updated_at = now()
+               WHERE id = ${site.id} RETURNING commissioned_on::text AS d`,
+        ))[0]!.d;
+        // The owner's and the planned tenants' tenancies run from the day the structure went into service.
+        const started = await rows<{ id: number; carrierId: number; before: string }>(
+          tx,
+          sql`WITH o AS (SELECT id, since FROM site_tenancies WHERE site_id = ${site.id} AND until IS NULL AND since <> ${commissioned}::date FOR UPDATE)
+              UPDATE site_tenancies t SET since = ${commissioned}::date, version = t.version + 1, updated_at = now()
+                FROM o WHERE t.id = o.id
+              RETURNING t.id, t.carrier_id AS "carrierId", o.since::text AS before`,
         );
         const sectorIds: number[] = [];
         for (const [i, s] of (facts.sectors ?? []).entries()) {
@@ -493,42 +574,78 @@ export function createPermitsService(deps: PermitsServiceDeps) {
         }
         if (deps.recomputeCoverage) await deps.recomputeCoverage(tx, { siteIds: [site.id], sectorIds }, actor.userId > 0 ? actor.userId : null);
         await recordChanges(tx, ctx, [
-          { objectType: 'site', objectId: site.id, action: 'update', before: { status: 'permitted' }, after: { status: 'active', commissionedOn: commissionedOn ?? null }, reason: `Built under permit ${app.reference}` },
+          { objectType: 'site', objectId: site.id, action: 'update', before: { status: 'permitted' }, after: { status: 'active', commissionedOn: commissioned }, reason: `Built under permit ${app.reference}` },
+          ...started.map((t) => ({
+            objectType: 'site_tenancy',
+            objectId: t.id,
+            action: 'update' as const,
+            before: { since: t.before },
+            after: { since: commissioned, carrierId: t.carrierId },
+            reason: `Site built under permit ${app.reference}`,
+          })),
           ...sectorIds.map((sid) => ({ objectType: 'sector', objectId: sid, action: 'create' as const, after: { siteId: site.id }, reason: `Built under permit ${app.reference}` })),
         ]);
         await tx.execute(sql`UPDATE permit_applications SET version = version + 1, updated_at = now() WHERE id = ${id}`);
         await recordChange(tx, ctx, { objectType: OBJECT_TYPE, objectId: id, action: 'update', after: { siteBuilt: site.id, sectors: sectorIds }, reason: 'Reported built' });
-        geometry = JSON.parse(site.geojson) as AnyGeometry;
+        changed = { layers: ['sites', 'sectors'], geometry: JSON.parse(site.geojson) as AnyGeometry };
       });
-      if (geometry) emit(['sites', 'sectors'], geometry);
+      if (changed) emit((changed as { layers: string[] }).layers, (changed as { geometry: AnyGeometry }).geometry);
       return mustGetSummary(id);
     },
 
-    /** Permitted sites not built by their date lapse (status decommissioned), each with a change-log row. */
-    async expirePermittedSites(ctx: RequestContext): Promise<number[]> {
-      const expired = await db.transaction(async (tx) => {
-        const lapsed = await rows<{ id: number; code: string; permitted_until: string; geojson: string }>(
+    /**
+     * Permitted sites and routes not reported built by their date lapse (status
+     * decommissioned; a lapsed site's tenancies end), each with a change-log row.
+     */
+    async expirePermits(ctx: RequestContext): Promise<{ expiredSiteIds: number[]; expiredRouteIds: number[] }> {
+      const lapsed = await db.transaction(async (tx) => {
+        const sites = await rows<{ id: number; code: string; permitted_until: string; geojson: string }>(
           tx,
           sql`UPDATE sites SET status = 'decommissioned', version = version + 1, updated_at = now()
                WHERE status = 'permitted' AND permitted_until < CURRENT_DATE
                RETURNING id, code, permitted_until::text, ST_AsGeoJSON(geom) AS geojson`,
         );
-        await recordChanges(
+        const routes = await rows<{ id: number; code: string; permitted_until: string; geojson: string }>(
           tx,
-          ctx,
-          lapsed.map((s) => ({
-            objectType: 'site',
-            objectId: s.id,
-            action: 'decommission' as const,
-            before: { status: 'permitted', permittedUntil: s.permitted_until },
-            after: { status: 'decommissioned' },
-            reason: `Permit lapsed: not built by ${s.permitted_until}`,
-          })),
+          sql`UPDATE fibre_routes SET status = 'decommissioned', version = version + 1, updated_at = now()
+               WHERE status = 'permitted' AND permitted_until < CURRENT_DATE
+               RETURNING id, code, permitted_until::text, ST_AsGeoJSON(geom) AS geojson`,
         );
-        return lapsed;
+        const ended =
+          sites.length === 0
+            ? []
+            : await rows<{ id: number; site_id: number; carrier_id: number }>(
+                tx,
+                sql`UPDATE site_tenancies SET until = greatest(since, CURRENT_DATE), version = version + 1, updated_at = now()
+                     WHERE site_id = ANY(${arrayParam(sites.map((s) => s.id))}::int[]) AND until IS NULL
+                 RETURNING id, site_id, carrier_id`,
+              );
+        const lapse = (objectType: string, s: { id: number; permitted_until: string }): ChangeRecord => ({
+          objectType,
+          objectId: s.id,
+          action: 'decommission',
+          before: { status: 'permitted', permittedUntil: s.permitted_until },
+          after: { status: 'decommissioned' },
+          reason: `Permit lapsed: not built by ${s.permitted_until}`,
+        });
+        await recordChanges(tx, ctx, [
+          ...sites.map((s) => lapse('site', s)),
+          ...ended.map((t) => ({
+            objectType: 'site_tenancy',
+            objectId: t.id,
+            action: 'update' as const,
+            before: { until: null },
+            after: { siteId: t.site_id, carrierId: t.carrier_id, ended: true },
+            reason: 'Permit of the site lapsed',
+          })),
+          ...routes.map((r) => lapse('fibre_route', r)),
+        ]);
+        return { sites, routes };
       });
-      if (expired.length > 0) deps.events.emit('assets-changed', { layers: ['sites'], bboxes: expired.map((s) => bboxOf(JSON.parse(s.geojson) as AnyGeometry)) });
-      return expired.map((s) => s.id);
+      const bboxes = (list: { geojson: string }[]) => list.map((s) => bboxOf(JSON.parse(s.geojson) as AnyGeometry));
+      if (lapsed.sites.length > 0) deps.events.emit('assets-changed', { layers: ['sites'], bboxes: bboxes(lapsed.sites) });
+      if (lapsed.routes.length > 0) deps.events.emit('assets-changed', { layers: ['fibre_routes'], bboxes: bboxes(lapsed.routes) });
+      return { expiredSiteIds: lapsed.sites.map((s) => s.id), expiredRouteIds: lapsed.routes.map((r) => r.id) };
     },
 
     // ---------------------------------------------------------------- attachments
@@ -643,13 +760,13 @@ export function createPermitsService(deps: PermitsServiceDeps) {
   };
 
   async function insertPermittedSite(tx: DbOrTx, app: ApplicationRow, geometry: AnyGeometry, facts: SiteFacts): Promise<number> {
-    const months = await readNumberSetting(tx, 'permit_site_validity_months', 6);
+    const months = await validityMonths(tx);
     const g = sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geometry)}), 4326)`;
     const inserted = await rows<{ id: number }>(
       tx,
       sql`INSERT INTO sites (code, name, owner_carrier_id, geom, structure_type, height_m, tenant_capacity, status, permitted_until, village_id, admin_unit_id, address)
           VALUES (${app.reference}, ${facts.address ?? app.reference}, ${app.applicantCarrierId}, ${g}, ${facts.structureType}, ${facts.heightM}, ${facts.tenantCapacity},
-                  'permitted', (CURRENT_DATE + make_interval(months => ${Math.round(months)}))::date,
+                  'permitted', (CURRENT_DATE + make_interval(months => ${months}))::date,
                   (SELECT v.id FROM villages v WHERE ST_Intersects(v.boundary, ${g}) ORDER BY v.id LIMIT 1),
                   (SELECT u.id FROM admin_units u JOIN admin_levels l ON l.code = u.level
                     WHERE u.boundary IS NOT NULL AND ST_Intersects(u.boundary, ${g}) AND (u.valid_to IS NULL OR u.valid_to >= CURRENT_DATE)
@@ -663,17 +780,43 @@ export function createPermitsService(deps: PermitsServiceDeps) {
     return siteId;
   }
 
-  async function insertPermittedRoute(tx: DbOrTx, app: ApplicationRow, geometry: AnyGeometry, facts: RouteFacts): Promise<number> {
+  async function insertPermittedRoute(tx: DbOrTx, app: ApplicationRow, geometry: AnyGeometry, facts: RouteFacts): Promise<{ id: number; permittedUntil: string }> {
     const coordinates = (geometry as { coordinates: Position[] }).coordinates;
     const placement = dominantPlacement(coordinates, facts);
+    const months = await validityMonths(tx);
     const g = sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geometry)}), 4326)`;
-    const inserted = await rows<{ id: number }>(
+    const inserted = await rows<{ id: number; permittedUntil: string }>(
       tx,
-      sql`INSERT INTO fibre_routes (code, name, owner_carrier_id, geom, kind, placement, fibre_count, status, length_m)
-          VALUES (${app.reference}, ${facts.name ?? app.reference}, ${app.applicantCarrierId}, ${g}, ${facts.kind}, ${placement}, ${facts.fibreCount}, 'permitted', ST_Length(${g}::geography))
-          RETURNING id`,
+      sql`INSERT INTO fibre_routes (code, name, owner_carrier_id, geom, kind, placement, fibre_count, status, length_m, permitted_until)
+          VALUES (${app.reference}, ${facts.name ?? app.reference}, ${app.applicantCarrierId}, ${g}, ${facts.kind}, ${placement}, ${facts.fibreCount}, 'permitted',
+                  ST_Length(${g}::geography), (CURRENT_DATE + make_interval(months => ${months}))::date)
+          RETURNING id, permitted_until::text AS "permittedUntil"`,
     );
-    return inserted[0]!.id;
+    return inserted[0]!;
+  }
+
+  /**
+   * The carriers the application intends to host, as tenancies on the permitted
+   * site. They are planned while the site is: the sharing rate counts active
+   * sites only, so they count once the site is reported built (their `since`
+   * then becomes the commissioning date). A lapsed permit ends them.
+   */
+  async function insertPlannedTenancies(tx: DbOrTx, app: ApplicationRow, siteId: number, facts: SiteFacts) {
+    const ids = [...new Set(facts.intendedTenantCarrierIds)].filter((c) => c !== app.applicantCarrierId).slice(0, Math.max(0, facts.tenantCapacity - 1));
+    if (ids.length === 0) return [];
+    return rows<{ id: number; carrierId: number; since: string; position: string }>(
+      tx,
+      sql`INSERT INTO site_tenancies (site_id, carrier_id, position)
+          SELECT ${siteId}, c.id, ${`intended tenant (permit ${app.reference})`} FROM carriers c
+           WHERE c.id = ANY(${arrayParam(ids)}::int[])
+           ORDER BY array_position(${arrayParam(ids)}::int[], c.id)
+          RETURNING id, carrier_id AS "carrierId", since::text AS since, position`,
+    );
+  }
+
+  /** Months a permitted site or route has to be reported built (one setting for both; default 6). */
+  async function validityMonths(tx: DbOrTx): Promise<number> {
+    return Math.round(await readNumberSetting(tx, 'permit_site_validity_months', 6));
   }
 }
 
