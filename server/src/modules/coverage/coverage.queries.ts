@@ -120,7 +120,8 @@ export async function selectMetricSridOrNull(db: Runner): Promise<number | null>
   return null;
 }
 
-function parseSrid(value: unknown): number | null {
+/** The metric SRID a settings.metric_srid value names (a number, "EPSG:n" or {"srid": n}), else null. */
+export function parseSrid(value: unknown): number | null {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
   if (typeof value === 'string') {
     const m = /^(?:EPSG:)?(\d{4,6})$/i.exec(value.trim());
@@ -145,24 +146,24 @@ export interface SectorRadioRow {
   footprintModel: string | null;
 }
 
+const RADIO_INPUTS_SQL = (where: string) => `
+  SELECT s.id, s.technology, s.band_mhz AS "bandMhz", s.azimuth_deg AS "azimuthDeg", s.beamwidth_deg AS "beamwidthDeg",
+         s.antenna_height_m AS "antennaHeightM", s.mapl_db AS "maplDb", s.range_m AS "rangeM", s.footprint_model AS "footprintModel",
+         coalesce(v.area_class, vp.area_class, au.area_class, 'rural') AS "areaClass"
+    FROM sectors s
+    JOIN sites st ON st.id = s.site_id
+    LEFT JOIN villages v ON v.id = st.village_id
+    LEFT JOIN LATERAL (SELECT area_class FROM villages x WHERE st.village_id IS NULL AND ST_Covers(x.boundary, st.geom) LIMIT 1) vp ON true
+    LEFT JOIN admin_units au ON au.id = st.admin_unit_id
+   WHERE ${where}`;
+
 /**
  * Radio inputs of sectors (all when ids is null). The area class is the
  * site's village's; a site with no village takes the village containing it,
  * then its commune's class, then rural.
  */
 export async function selectSectorRadioInputs(db: Runner, sectorIds: number[] | null): Promise<SectorRadioRow[]> {
-  return db.query<SectorRadioRow>(
-    `SELECT s.id, s.technology, s.band_mhz AS "bandMhz", s.azimuth_deg AS "azimuthDeg", s.beamwidth_deg AS "beamwidthDeg",
-            s.antenna_height_m AS "antennaHeightM", s.mapl_db AS "maplDb", s.range_m AS "rangeM", s.footprint_model AS "footprintModel",
-            coalesce(v.area_class, vp.area_class, au.area_class, 'rural') AS "areaClass"
-       FROM sectors s
-       JOIN sites st ON st.id = s.site_id
-       LEFT JOIN villages v ON v.id = st.village_id
-       LEFT JOIN LATERAL (SELECT area_class FROM villages x WHERE st.village_id IS NULL AND ST_Covers(x.boundary, st.geom) LIMIT 1) vp ON true
-       LEFT JOIN admin_units au ON au.id = st.admin_unit_id
-      WHERE $1::int[] IS NULL OR s.id = ANY($1::int[])`,
-    [sectorIds],
-  );
+  return db.query<SectorRadioRow>(RADIO_INPUTS_SQL('$1::int[] IS NULL OR s.id = ANY($1::int[])'), [sectorIds]);
 }
 
 export interface DerivedFootprint {
@@ -173,105 +174,114 @@ export interface DerivedFootprint {
   ringWkt: string | null;
 }
 
-/**
- * Writes derived ranges and footprints: the ring (local metres) is moved to
- * the site in the metric CRS and transformed to 4326. Rows whose stored
- * footprint is already identical are left alone.
- */
-export async function writeSectorFootprints(db: Runner, srid: number, rows: DerivedFootprint[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  // Small edits update in one statement; the full recompute first builds the
-  // footprints (a hash join, not a nested loop over an unnest of unknown size).
-  const build = `
-       SELECT d.id, d.range_m, d.model,
-              CASE WHEN d.wkt IS NULL THEN NULL ELSE
-                ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText(d.wkt), ST_X(p.m), ST_Y(p.m)), $5::int), 4326) END AS footprint
-         FROM unnest($1::int[], $2::float8[], $3::text[], $4::text[]) AS d(id, range_m, model, wkt)
-         JOIN sectors s ON s.id = d.id JOIN sites st ON st.id = s.site_id
-         CROSS JOIN LATERAL (SELECT ST_Transform(st.geom, $5::int) AS m) p`;
-  const params = [rows.map((x) => x.id), rows.map((x) => x.rangeM), rows.map((x) => x.model), rows.map((x) => x.ringWkt), srid];
-  const changed = `s.range_m IS DISTINCT FROM f.range_m::real OR s.footprint_model IS DISTINCT FROM f.model
-               OR (s.footprint IS NULL) <> (f.footprint IS NULL) OR NOT ST_OrderingEquals(s.footprint, f.footprint)`;
-  if (rows.length <= 50) {
-    const r = await db.query<{ n: number }>(
-      `WITH f AS MATERIALIZED (${build}),
-       u AS (UPDATE sectors s SET range_m = f.range_m, footprint_model = f.model, footprint = f.footprint FROM f WHERE s.id = f.id AND (${changed}) RETURNING 1)
-       SELECT count(*)::int AS n FROM u`,
-      params,
-    );
-    return r[0]?.n ?? 0;
-  }
-  await db.query(`CREATE TEMP TABLE IF NOT EXISTS coverage_footprint_stage (id int PRIMARY KEY, range_m float8, model text, footprint geometry) ON COMMIT DROP`);
-  await db.query(`TRUNCATE coverage_footprint_stage`);
-  await db.query(`INSERT INTO coverage_footprint_stage ${build}`, params);
-  await db.query(`ANALYZE coverage_footprint_stage`);
-  const r = await db.query<{ n: number }>(
-    `WITH u AS (UPDATE sectors s SET range_m = f.range_m, footprint_model = f.model, footprint = f.footprint
-                  FROM coverage_footprint_stage f WHERE s.id = f.id AND (${changed}) RETURNING 1)
-     SELECT count(*)::int AS n FROM u`,
-  );
-  return r[0]?.n ?? 0;
-}
+/** A derived footprint (alias f) differs from the sector's stored one (alias s). */
+export const FOOTPRINT_CHANGED_SQL = `s.range_m IS DISTINCT FROM f.range_m::real OR s.footprint_model IS DISTINCT FROM f.model
+  OR (s.footprint IS NULL) <> (f.footprint IS NULL) OR NOT ST_OrderingEquals(s.footprint, f.footprint)`;
 
 // ------------------------------------------------------------- contributors
 
 /**
- * The contributors the inventory implies now, for the given sectors and
- * access points (all when both are null):
+ * The contributors the inventory implies:
  *  - an active 4G or 5G sector on an active site, with a footprint, gives a
  *    '4G' row ("4G or better"); a 5G sector also gives a '5G' row;
  *  - an active access point with a free port (ports_used < ports_total), not
  *    fed by a decommissioned route, gives an 'FTTH' row whose reach is the
- *    drop-distance disc ($3: ring in local metres) around it.
- * $1 sector ids, $2 access point ids, $3 disc WKT, $4 metric SRID.
+ *    drop-distance disc ($3: ring in local metres) around it ($4: metric SRID).
+ * source 'build': every source, the sectors' footprints taken from
+ * coverage_build_footprints (the full recompute); 'edit': the sectors $1 and
+ * access points $2, the sectors' footprints from the CTE f (derived in the
+ * same statement; a sector not in f keeps its stored one).
  */
-export const CURRENT_CONTRIBUTORS_SQL = `
-  SELECT 'sector'::text AS kind, s.id AS source_id, s.site_id, t.technology, s.carrier_id, s.footprint AS reach
+export function contributorsSql(source: 'build' | 'edit'): string {
+  const sectorJoin = source === 'build' ? 'JOIN coverage_build_footprints f ON f.id = s.id' : 'LEFT JOIN f ON f.id = s.id';
+  const footprint = source === 'build' ? 'f.footprint' : 'CASE WHEN f.id IS NOT NULL THEN f.footprint ELSE s.footprint END';
+  return `
+  SELECT 'sector'::text AS kind, s.id AS source_id, s.site_id, t.technology, s.carrier_id, x.reach
     FROM sectors s
     JOIN sites st ON st.id = s.site_id
+    ${sectorJoin}
+    CROSS JOIN LATERAL (SELECT ${footprint} AS reach) x
     CROSS JOIN LATERAL (VALUES ('4G'), ('5G')) AS t(technology)
-   WHERE s.status = 'active' AND st.status = 'active' AND s.footprint IS NOT NULL
+   WHERE s.status = 'active' AND st.status = 'active' AND x.reach IS NOT NULL
      AND s.technology IN ('4G', '5G') AND (t.technology = '4G' OR s.technology = '5G')
-     AND ($1::int[] IS NULL AND $2::int[] IS NULL OR s.id = ANY($1::int[]))
+     ${source === 'edit' ? 'AND s.id = ANY($1::int[])' : ''}
   UNION ALL
   SELECT 'access_point', a.id, NULL::int, 'FTTH', a.owner_carrier_id,
-         ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText($3::text), ST_X(ST_Transform(a.geom, $4::int)), ST_Y(ST_Transform(a.geom, $4::int))), $4::int), 4326)
+         ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText($3::text), ST_X(m.g), ST_Y(m.g)), $4::int), 4326)
     FROM access_points a
+    CROSS JOIN LATERAL (SELECT ST_Transform(a.geom, $4::int) AS g) m
     LEFT JOIN fibre_routes r ON r.id = a.fibre_route_id
    WHERE a.status = 'active' AND a.ports_used < a.ports_total AND (r.id IS NULL OR r.status <> 'decommissioned')
-     AND ($1::int[] IS NULL AND $2::int[] IS NULL OR a.id = ANY($2::int[]))`;
-
-export async function replaceAllContributors(db: Runner, discWkt: string, srid: number): Promise<number> {
-  await db.query(`DELETE FROM coverage_contributors`);
-  const r = await db.query<{ n: number }>(
-    `WITH ins AS (
-       INSERT INTO coverage_contributors (kind, source_id, site_id, technology, carrier_id, reach)
-       SELECT kind, source_id, site_id, technology, carrier_id, reach FROM (${CURRENT_CONTRIBUTORS_SQL}) c
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM ins`,
-    [null, null, discWkt, srid],
-  );
-  return r[0]?.n ?? 0;
+     ${source === 'edit' ? 'AND a.id = ANY($2::int[])' : ''}`;
 }
 
-/** Sector and access-point ids an edit touches: the given ones, those of the given sites and routes, and the engine's old rows. */
-export async function resolveChangedSources(
+// --------------------------------------------------------------- one edit
+//
+// An edit's recompute is four statements (coverage.recompute.ts:
+// recomputeSources): the lock; the model context with the sources and their
+// radio inputs; the footprints written, the contributor rows swapped and the
+// data near the change read; the counts, shares and gaps applied. Each
+// statement used to be several round trips (about twenty per edit).
+
+/** Advisory lock keys: the coverage lock (every writer of stored coverage) and the marker a full recompute holds while it builds. */
+export const COVERAGE_LOCK = 7007001;
+export const BUILD_MARKER = 7007002;
+
+/**
+ * Takes the coverage lock (own statement: what follows must read after it),
+ * turns JIT off for the rest of the transaction and tells whether a full
+ * recompute is building (its marker is held): the edit must then log what it
+ * touched for the build's final step. When no build is running the marker is
+ * held shared until commit, so a build starting now waits for this edit.
+ */
+export async function lockForEdit(db: Runner): Promise<{ jitBefore: string; fullBuilding: boolean }> {
+  const r = await db.query<{ jitBefore: string; fullBuilding: boolean }>(
+    `SELECT pg_advisory_xact_lock(${COVERAGE_LOCK}) IS NULL AS locked,
+            NOT pg_try_advisory_xact_lock_shared(${BUILD_MARKER}) AS "fullBuilding",
+            current_setting('jit') AS "jitBefore", set_config('jit', 'off', true) IS NULL AS off`,
+  );
+  return { jitBefore: r[0]?.jitBefore ?? 'on', fullBuilding: r[0]?.fullBuilding ?? false };
+}
+
+export interface EditContext {
+  params: Record<string, number>;
+  sridSetting: unknown;
+  sectorIds: number[];
+  accessPointIds: number[];
+  radio: SectorRadioRow[];
+}
+
+/**
+ * In one statement: the parameters, the metric CRS setting, the sources an
+ * edit touches (the given ones, those of the given sites and routes, and the
+ * engine's old rows of the sites) and the radio inputs of those sectors.
+ * Empty id lists skip their look-ups (a one-time filter), so a site edit
+ * never scans access points.
+ */
+export async function selectEditContext(
   db: Runner,
   change: { sectorIds: number[]; siteIds: number[]; accessPointIds: number[]; routeIds: number[] },
-): Promise<{ sectorIds: number[]; accessPointIds: number[] }> {
-  const rows = await db.query<{ sectorIds: number[] | null; accessPointIds: number[] | null }>(
-    `SELECT ARRAY(
-              SELECT unnest($1::int[])
-              UNION SELECT id FROM sectors WHERE site_id = ANY($2::int[])
-              UNION SELECT source_id FROM coverage_contributors WHERE kind = 'sector' AND site_id = ANY($2::int[])
-            ) AS "sectorIds",
-            ARRAY(
-              SELECT unnest($3::int[])
-              UNION SELECT id FROM access_points WHERE fibre_route_id = ANY($4::int[])
-            ) AS "accessPointIds"`,
+): Promise<EditContext> {
+  const rows = await db.query<{ params: Record<string, number> | null; sridSetting: unknown; sectorIds: number[] | null; accessPointIds: number[] | null; radio: SectorRadioRow[] | null }>(
+    `WITH src AS (
+       SELECT ARRAY(
+                SELECT unnest($1::int[])
+                UNION SELECT id FROM sectors WHERE cardinality($2::int[]) > 0 AND site_id = ANY($2::int[])
+                UNION SELECT source_id FROM coverage_contributors WHERE cardinality($2::int[]) > 0 AND kind = 'sector' AND site_id = ANY($2::int[])
+              ) AS sector_ids,
+              ARRAY(
+                SELECT unnest($3::int[])
+                UNION SELECT id FROM access_points WHERE cardinality($4::int[]) > 0 AND fibre_route_id = ANY($4::int[])
+              ) AS ap_ids)
+     SELECT (SELECT json_object_agg(key, value) FROM coverage_parameters) AS params,
+            (SELECT value FROM settings WHERE key = 'metric_srid') AS "sridSetting",
+            src.sector_ids AS "sectorIds", src.ap_ids AS "accessPointIds",
+            (SELECT json_agg(r) FROM (${RADIO_INPUTS_SQL('s.id = ANY(src.sector_ids)')}) r) AS radio
+       FROM src`,
     [change.sectorIds, change.siteIds, change.accessPointIds, change.routeIds],
   );
-  return { sectorIds: rows[0]?.sectorIds ?? [], accessPointIds: rows[0]?.accessPointIds ?? [] };
+  const r = rows[0];
+  return { params: r?.params ?? {}, sridSetting: r?.sridSetting ?? null, sectorIds: r?.sectorIds ?? [], accessPointIds: r?.accessPointIds ?? [], radio: r?.radio ?? [] };
 }
 
 export interface CoverageDelta {
@@ -285,6 +295,8 @@ export interface CoverageDelta {
 
 export interface ContributorWkb {
   side: 'old' | 'new' | 'now';
+  /** The stored row's id ('old' and 'now'). */
+  id: string | null;
   kind: 'sector' | 'access_point';
   sourceId: number;
   technology: string;
@@ -293,29 +305,9 @@ export interface ContributorWkb {
   wkb: Buffer;
 }
 
-/**
- * Swaps the engine's rows for the given sources in one statement and returns
- * both: the rows deleted ('old', the state before the edit) and the rows the
- * inventory implies now ('new'). The caller compares them and works out what
- * changed (coverage.count.ts: coverageDeltas).
- */
-export async function swapContributorRows(db: Runner, sectorIds: number[], accessPointIds: number[], discWkt: string, srid: number): Promise<ContributorWkb[]> {
-  return db.query<ContributorWkb>(
-    `WITH
-     old AS (
-       DELETE FROM coverage_contributors
-        WHERE (kind = 'sector' AND source_id = ANY($1::int[])) OR (kind = 'access_point' AND source_id = ANY($2::int[]))
-       RETURNING kind, source_id, technology, carrier_id, reach),
-     new AS (
-       INSERT INTO coverage_contributors (kind, source_id, site_id, technology, carrier_id, reach)
-       SELECT kind, source_id, site_id, technology, carrier_id, reach FROM (${CURRENT_CONTRIBUTORS_SQL}) c
-       WHERE cardinality($1::int[]) + cardinality($2::int[]) > 0
-       RETURNING kind, source_id, technology, carrier_id, reach)
-     SELECT 'old' AS side, kind, source_id AS "sourceId", technology, carrier_id AS "carrierId", ST_AsBinary(reach) AS wkb FROM old
-     UNION ALL
-     SELECT 'new', kind, source_id, technology, carrier_id, ST_AsBinary(reach) FROM new`,
-    [sectorIds, accessPointIds, discWkt, srid],
-  );
+export interface EditSwap {
+  contributors: ContributorWkb[];
+  locations: { v: number; u: number; x: number; y: number }[];
 }
 
 export interface Box {
@@ -325,50 +317,200 @@ export interface Box {
   maxY: number;
 }
 
-const BOXES_SQL = `unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[]) AS b(x0, y0, x1, y1)`;
-const boxParams = (boxes: Box[]) => [boxes.map((b) => b.minX), boxes.map((b) => b.minY), boxes.map((b) => b.maxX), boxes.map((b) => b.maxY)];
-
-/** Locations inside any of the boxes (EPSG:4326), with village, units and stored coordinates. */
-export async function selectLocationsInBoxes(db: Runner, boxes: Box[]): Promise<{ v: number; u: number; x: number; y: number }[]> {
-  if (boxes.length === 0) return [];
-  return db.query(
-    `SELECT DISTINCT ON (l.id) l.village_id AS v, l.units AS u, ST_X(l.geom) AS x, ST_Y(l.geom) AS y
-       FROM ${BOXES_SQL} JOIN locations l ON l.geom && ST_MakeEnvelope(b.x0, b.y0, b.x1, b.y1, 4326)
-      ORDER BY l.id`,
-    boxParams(boxes),
+/**
+ * One statement: writes the derived footprints of the edited sectors, swaps
+ * the engine's rows of the edited sources (old rows deleted, the rows the
+ * inventory implies now inserted, the sectors' reach taken from the footprints
+ * just derived), logs the edit when a full recompute is building, and reads
+ * what the count needs near the change: the stored rows ('now': the state
+ * before this statement, old rows included) and the locations within the
+ * reaches' boxes, or within their common extent when it is not much larger
+ * than their sum (a site's sectors before and after a move overlap: one index
+ * scan, no location read several times).
+ * $1 sector ids, $2 access point ids, $3 drop-disc WKT, $4 metric SRID,
+ * $5…$8 derived footprints (ids, ranges, models, ring WKT or null),
+ * $9 whether to log, $10 site ids, $11 route ids (for the log).
+ */
+export async function swapEditRows(
+  db: Runner,
+  e: { sectorIds: number[]; accessPointIds: number[]; discWkt: string; srid: number; derived: DerivedFootprint[]; log: boolean; siteIds: number[]; routeIds: number[] },
+): Promise<EditSwap> {
+  const rows = await db.query<ContributorWkb & { v: number | null; u: number | null; x: number | null; y: number | null }>(
+    `WITH
+     f AS MATERIALIZED (
+       SELECT d.id, d.range_m, d.model,
+              CASE WHEN d.wkt IS NULL THEN NULL ELSE
+                ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText(d.wkt), ST_X(p.m), ST_Y(p.m)), $4::int), 4326) END AS footprint
+         FROM unnest($5::int[], $6::float8[], $7::text[], $8::text[]) AS d(id, range_m, model, wkt)
+         JOIN sectors s ON s.id = d.id JOIN sites st ON st.id = s.site_id
+         CROSS JOIN LATERAL (SELECT ST_Transform(st.geom, $4::int) AS m) p),
+     u AS (
+       UPDATE sectors s SET range_m = f.range_m, footprint_model = f.model, footprint = f.footprint
+         FROM f
+        WHERE s.id = f.id AND (${FOOTPRINT_CHANGED_SQL})
+       RETURNING 1),
+     old AS (
+       DELETE FROM coverage_contributors
+        WHERE (kind = 'sector' AND source_id = ANY($1::int[])) OR (kind = 'access_point' AND source_id = ANY($2::int[]))
+       RETURNING id, kind, source_id, technology, carrier_id, reach),
+     new AS (
+       INSERT INTO coverage_contributors (kind, source_id, site_id, technology, carrier_id, reach)
+       SELECT kind, source_id, site_id, technology, carrier_id, reach FROM (${contributorsSql('edit')}) c
+       RETURNING kind, source_id, technology, carrier_id, reach),
+     logged AS (
+       INSERT INTO coverage_pending_edits (sector_ids, site_ids, access_point_ids, route_ids)
+       SELECT $1::int[], $10::int[], $2::int[], $11::int[] WHERE $9::boolean
+       RETURNING 1),
+     r AS (SELECT reach FROM old UNION ALL SELECT reach FROM new),
+     ext AS (SELECT ST_Extent(reach)::geometry AS e, sum(ST_Area(box2d(reach)::geometry)) AS boxes FROM r),
+     boxes AS (
+       SELECT e AS b FROM ext WHERE ST_Area(e) <= 2 * boxes
+       UNION ALL SELECT box2d(r.reach)::geometry FROM r, ext WHERE NOT (ST_Area(ext.e) <= 2 * ext.boxes)),
+     near AS (
+       SELECT DISTINCT ON (c.id) c.id, c.kind, c.source_id, c.technology, c.carrier_id, c.reach
+         FROM boxes JOIN coverage_contributors c ON c.reach && boxes.b
+        WHERE c.technology IN (SELECT technology FROM old UNION SELECT technology FROM new)
+        ORDER BY c.id),
+     loc AS (
+       SELECT DISTINCT ON (l.id) l.village_id AS v, l.units AS u, ST_X(l.geom) AS x, ST_Y(l.geom) AS y
+         FROM boxes JOIN locations l ON l.geom && boxes.b
+        ORDER BY l.id)
+     SELECT 'old' AS side, id::text AS id, kind, source_id AS "sourceId", technology, carrier_id AS "carrierId", ST_AsBinary(reach) AS wkb,
+            NULL::int AS v, NULL::int AS u, NULL::float8 AS x, NULL::float8 AS y FROM old
+     UNION ALL
+     SELECT 'new', NULL, kind, source_id, technology, carrier_id, ST_AsBinary(reach), NULL, NULL, NULL, NULL FROM new
+     UNION ALL
+     SELECT 'now', id::text, kind, source_id, technology, carrier_id, ST_AsBinary(reach), NULL, NULL, NULL, NULL FROM near
+     UNION ALL
+     SELECT 'loc', NULL, NULL, NULL, NULL, NULL, NULL, v, u, x, y FROM loc`,
+    [
+      e.sectorIds,
+      e.accessPointIds,
+      e.discWkt,
+      e.srid,
+      e.derived.map((x) => x.id),
+      e.derived.map((x) => x.rangeM),
+      e.derived.map((x) => x.model),
+      e.derived.map((x) => x.ringWkt),
+      e.log,
+      e.siteIds,
+      e.routeIds,
+    ],
   );
+  const contributors: ContributorWkb[] = [];
+  const locations: EditSwap['locations'] = [];
+  for (const row of rows) {
+    if ((row.side as string) === 'loc') locations.push({ v: row.v!, u: row.u!, x: row.x!, y: row.y! });
+    else contributors.push({ side: row.side, id: row.id, kind: row.kind, sourceId: row.sourceId, technology: row.technology, carrierId: row.carrierId, wkb: row.wkb });
+  }
+  return { contributors, locations };
 }
 
-/** Stored contributors of the given technologies whose reach meets any of the boxes. */
-export async function selectContributorsInBoxes(db: Runner, boxes: Box[], technologies: string[]): Promise<ContributorWkb[]> {
-  if (boxes.length === 0 || technologies.length === 0) return [];
-  return db.query<ContributorWkb>(
-    `SELECT DISTINCT ON (c.id) 'now' AS side, c.kind, c.source_id AS "sourceId", c.technology, c.carrier_id AS "carrierId", ST_AsBinary(c.reach) AS wkb
-       FROM ${BOXES_SQL} JOIN coverage_contributors c ON c.reach && ST_MakeEnvelope(b.x0, b.y0, b.x1, b.y1, 4326)
-      WHERE c.technology = ANY($5::text[])
-      ORDER BY c.id`,
-    [...boxParams(boxes), technologies],
-  );
+export interface GapRegion {
+  old: Buffer | null;
+  new: Buffer | null;
+  sameCarrier: boolean;
+  technology: string;
 }
 
 /**
- * The (village, technology) pairs whose gap an edit can change: villages
- * meeting the region where a source's reach changed (same carrier: the
- * symmetric difference of old and new reach; else both; a source that came
- * or went: its reach). $1 old WKB or null, $2 new WKB or null, $3 technology.
+ * One statement applying an edit's result: the run row; covered units, share
+ * and meets-target of the touched rows (per-carrier rows created, or dropped
+ * when back at zero); and the gap of the any-carrier rows whose count changed
+ * or whose village meets the region where a source's reach changed (same
+ * carrier: the symmetric difference of old and new reach; else both; a source
+ * that came or went: its reach). Villages never computed (fewer than three
+ * any-carrier rows) are left alone and returned as fresh, for a full
+ * computation of their own. Restores jit to $13 at the end.
  */
-export async function selectGapPairs(db: Runner, pairs: { old: Buffer | null; new: Buffer | null; sameCarrier: boolean; technology: string }[]): Promise<{ villageId: number; technology: string }[]> {
-  if (pairs.length === 0) return [];
-  return db.query(
-    `WITH g AS (
+export async function applyEdit(
+  db: Runner,
+  e: { deltas: CoverageDelta[]; regions: GapRegion[]; params: Record<string, number>; triggeredBy: number | null; thresholdDefault: number; jitBefore: string },
+): Promise<{ runId: number | null; villageIds: number[]; fresh: number[] }> {
+  const d = e.deltas;
+  const threshold = (alias: string) => thresholdSql('v', `${alias}.technology`, '$12::real');
+  const share = (covered: string, total: string) => `CASE WHEN ${total} > 0 THEN (${covered})::real / ${total} ELSE 0 END`;
+  const meets = (covered: string, total: string, alias: string) => `${total} > 0 AND (${covered})::real / ${total} >= ${threshold(alias)}`;
+  const rows = await db.query<{ runId: number | null; villageIds: number[] | null; fresh: number[] | null }>(
+    `WITH
+     d AS (SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[]) AS d(village_id, technology, carrier_id, delta)),
+     g AS (
        SELECT technology, CASE WHEN o IS NULL THEN n WHEN n IS NULL THEN o WHEN same THEN ST_SymDifference(o, n) ELSE ST_Union(o, n) END AS region
          FROM (SELECT ST_GeomFromWKB(o, 4326) AS o, ST_GeomFromWKB(n, 4326) AS n, same, technology
-                 FROM unnest($1::bytea[], $2::bytea[], $3::boolean[], $4::text[]) AS u(o, n, same, technology)) x)
-     SELECT DISTINCT v.id AS "villageId", g.technology
-       FROM g JOIN villages v ON ST_Intersects(v.boundary, g.region)
-      WHERE NOT ST_IsEmpty(g.region)`,
-    [pairs.map((p) => p.old), pairs.map((p) => p.new), pairs.map((p) => p.sameCarrier), pairs.map((p) => p.technology)],
+                 FROM unnest($5::bytea[], $6::bytea[], $7::boolean[], $8::text[]) AS u(o, n, same, technology)) x),
+     gp AS (
+       SELECT DISTINCT v.id AS village_id, g.technology
+         FROM g JOIN villages v ON ST_Intersects(v.boundary, g.region)
+        WHERE NOT ST_IsEmpty(g.region)),
+     touched AS (SELECT village_id FROM d UNION SELECT village_id FROM gp),
+     fresh AS (
+       SELECT t.village_id FROM touched t
+        WHERE (SELECT count(*) FROM village_coverage vc WHERE vc.village_id = t.village_id AND vc.carrier_id IS NULL) < 3),
+     run AS (
+       INSERT INTO coverage_runs (kind, parameters, parameters_hash, triggered_by, finished_at, villages_computed)
+       SELECT 'incremental', $9::jsonb, $10, $11, clock_timestamp(), (SELECT count(*) FROM touched)
+        WHERE EXISTS (SELECT 1 FROM touched)
+       RETURNING id),
+     anyp AS (
+       SELECT village_id, technology, sum(delta)::int AS delta FROM (
+         SELECT village_id, technology, delta FROM d WHERE carrier_id = 0
+         UNION ALL SELECT village_id, technology, 0 FROM gp) x
+        WHERE village_id NOT IN (SELECT village_id FROM fresh)
+        GROUP BY village_id, technology),
+     upd_any AS (
+       UPDATE village_coverage vc SET
+              covered_units = vc.covered_units + p.delta,
+              share = ${share('vc.covered_units + p.delta', 'vc.total_units')},
+              meets_target = ${meets('vc.covered_units + p.delta', 'vc.total_units', 'vc')},
+              gap = CASE WHEN NOT (vc.total_units > 0 AND vc.covered_units + p.delta >= vc.total_units) THEN ${gapSql('v', 'vc.technology')} END,
+              run_id = (SELECT id FROM run), computed_at = now()
+         FROM anyp p JOIN villages v ON v.id = p.village_id
+        WHERE vc.village_id = p.village_id AND vc.technology = p.technology AND vc.carrier_id IS NULL
+       RETURNING 1),
+     cd AS (SELECT * FROM d WHERE carrier_id <> 0 AND village_id NOT IN (SELECT village_id FROM fresh)),
+     upd_c AS (
+       UPDATE village_coverage vc SET
+              covered_units = vc.covered_units + c.delta,
+              share = ${share('vc.covered_units + c.delta', 'vc.total_units')},
+              meets_target = ${meets('vc.covered_units + c.delta', 'vc.total_units', 'vc')},
+              run_id = (SELECT id FROM run), computed_at = now()
+         FROM cd c JOIN villages v ON v.id = c.village_id
+        WHERE vc.village_id = c.village_id AND vc.technology = c.technology AND vc.carrier_id = c.carrier_id AND vc.covered_units + c.delta > 0
+       RETURNING 1),
+     del_c AS (
+       DELETE FROM village_coverage vc USING cd c
+        WHERE vc.village_id = c.village_id AND vc.technology = c.technology AND vc.carrier_id = c.carrier_id AND vc.covered_units + c.delta <= 0
+       RETURNING 1),
+     ins_c AS (
+       INSERT INTO village_coverage (village_id, technology, carrier_id, covered_units, total_units, share, meets_target, run_id, computed_at)
+       SELECT cx.village_id, cx.technology, cx.carrier_id, cx.delta, a.total_units,
+              ${share('cx.delta', 'a.total_units')}, ${meets('cx.delta', 'a.total_units', 'cx')}, (SELECT id FROM run), now()
+         FROM cd cx
+         JOIN village_coverage a ON a.village_id = cx.village_id AND a.technology = cx.technology AND a.carrier_id IS NULL
+         JOIN villages v ON v.id = cx.village_id
+        WHERE cx.delta > 0
+          AND NOT EXISTS (SELECT 1 FROM village_coverage x WHERE x.village_id = cx.village_id AND x.technology = cx.technology AND x.carrier_id = cx.carrier_id)
+       RETURNING 1)
+     SELECT (SELECT id FROM run) AS "runId", ARRAY(SELECT village_id FROM touched) AS "villageIds", ARRAY(SELECT village_id FROM fresh) AS fresh,
+            set_config('jit', $13, true) IS NULL AS restored`,
+    [
+      d.map((x) => x.villageId),
+      d.map((x) => x.technology),
+      d.map((x) => x.carrierId),
+      d.map((x) => x.deltaUnits),
+      e.regions.map((x) => x.old),
+      e.regions.map((x) => x.new),
+      e.regions.map((x) => x.sameCarrier),
+      e.regions.map((x) => x.technology),
+      JSON.stringify(e.params),
+      parametersHash(e.params),
+      e.triggeredBy,
+      e.thresholdDefault,
+      e.jitBefore,
+    ],
   );
+  const r = rows[0];
+  return { runId: r?.runId ?? null, villageIds: r?.villageIds ?? [], fresh: r?.fresh ?? [] };
 }
 
 // ---------------------------------------------------------- village results
@@ -399,19 +541,21 @@ export function thresholdSql(villageAlias: string, technologyExpr: string, defau
  * the village take part (the bounding-box match alone let in about a third
  * more, each costing overlay work); each is first clipped to the village's
  * box (ST_ClipByBox2D: cheap, no overlay; wedges and discs are convex so the
- * pieces stay valid), which keeps the union small.
+ * pieces stay valid), which keeps the union small. An empty difference is
+ * null (no separate ST_Covers test: it cost a predicate per village and
+ * decided nothing the difference does not).
  * Callers skip it (gap null) where every unit of the village is covered: see
- * gapDrawnWhen.
+ * gapDrawnWhen. `table` is coverage_contributors, or the full recompute's
+ * coverage_build_contributors.
  */
-export function gapSql(villageAlias: string, technologyExpr: string): string {
+export function gapSql(villageAlias: string, technologyExpr: string, table = 'coverage_contributors'): string {
   const v = villageAlias;
   return `
   (SELECT CASE WHEN u.reach IS NULL THEN ST_Multi(${v}.boundary)
-               WHEN ST_Covers(u.reach, ${v}.boundary) THEN NULL
                ELSE (SELECT CASE WHEN ST_IsEmpty(x.g) THEN NULL ELSE x.g END
                        FROM (SELECT ST_Multi(ST_CollectionExtract(ST_Difference(${v}.boundary, u.reach), 3)) AS g) x) END
      FROM (SELECT ST_Union(ST_ClipByBox2D(c.reach, ST_Expand(box2d(${v}.boundary), 0.0001))) AS reach
-             FROM coverage_contributors c
+             FROM ${table} c
             WHERE c.technology = ${technologyExpr} AND c.reach && ${v}.boundary AND ST_Intersects(c.reach, ${v}.boundary)) u)`;
 }
 
@@ -563,10 +707,10 @@ export async function swapInStagedResults(db: Runner, villageIds: number[] | nul
   return r[0]?.n ?? 0;
 }
 
-export async function insertRun(db: Runner, kind: 'full' | 'incremental', params: Record<string, number>, triggeredBy: number | null): Promise<number> {
+export async function insertRun(db: Runner, kind: 'full' | 'incremental', params: Record<string, number>, triggeredBy: number | null, startedAt: Date | null = null): Promise<number> {
   const r = await db.query<{ id: number }>(
-    `INSERT INTO coverage_runs (kind, parameters, parameters_hash, triggered_by) VALUES ($1, $2::jsonb, $3, $4) RETURNING id`,
-    [kind, JSON.stringify(params), parametersHash(params), triggeredBy],
+    `INSERT INTO coverage_runs (kind, parameters, parameters_hash, triggered_by, started_at) VALUES ($1, $2::jsonb, $3, $4, coalesce($5::timestamptz, now())) RETURNING id`,
+    [kind, JSON.stringify(params), parametersHash(params), triggeredBy, startedAt],
   );
   return r[0]!.id;
 }

@@ -1,60 +1,72 @@
 // Full and incremental recomputation of stored coverage.
 //
-// Full (recomputeFullCoverage): for parameter changes and imports. One
-// transaction, holding the coverage lock so that no incremental edit
-// interleaves: derive every sector's range and footprint, rebuild the
-// engine's contributor rows, compute every village's results into a staging
-// table beside the live ones, then replace the live rows in one step. Readers
-// see the old results until the commit and the new ones after it, never a mix.
+// Full (recomputeFullCoverage): for parameter changes and imports. Built
+// beside the live results, without blocking edits for the run:
+//  1. it takes the build marker (a session advisory lock) and, briefly, the
+//     coverage lock, so that running edits finish first, then reads one
+//     REPEATABLE READ snapshot: every sector's range and footprint, the
+//     contributor rows and the counts are staged in coverage_build_* tables;
+//  2. the gaps are drawn into the staged rows (on two connections when the
+//     pool has one to spare);
+//  3. final step, under the coverage lock: the staged rows are swapped in
+//     (only rows that differ are written) and the edits made meanwhile, which
+//     found the marker held and logged their sources in
+//     coverage_pending_edits, are replayed incrementally; then commit.
+// Readers see the old results until that commit and the new ones after it.
+// recomputeFullWith does the same inside a caller's transaction (tests,
+// which roll back), holding the coverage lock throughout.
 //
-// Incremental (recomputeSources): inside the caller's write transaction,
-// derive the edited sectors' footprints, swap their contributor rows and
-// apply the change in covered units to the villages reached by the old or new
-// footprint only (swapContributors below). The change in units is counted in
-// TypeScript with the same point-in-polygon test as the full count, over the
-// locations and contributors near the changed reaches only: two index
-// look-ups instead of one per touched location.
-import type pg from 'pg';
+// Incremental (recomputeSources): inside the caller's write transaction, in
+// four statements: lock; model context, sources and radio inputs; footprints
+// written, contributor rows swapped, rows and locations near the change read;
+// counts, shares and gaps applied. The change in covered units is counted in
+// TypeScript with the same point-in-polygon test as the full count.
+
+import pg from 'pg';
 import type { Technology } from '@registry/shared/enums';
 import type { AreaClass } from '@registry/shared/enums';
 import { PARAMETER_KEYS, environmentsFor, maplDbFor, parameter } from '@registry/shared/radio/parameters';
 import { solveRange, type RangeInput, type RangeResult } from '@registry/shared/radio/range';
 import { footprintRingMeters, ringToWkt, utmEpsgForLonLat } from '@registry/shared/radio/wedge';
 import {
+  BUILD_MARKER,
+  COVERAGE_LOCK,
   CREATE_STAGE_SQL,
-  applyDeltas,
+  applyEdit,
   finishRun,
   insertRun,
-  lockCoverage,
-  setLocalJit,
+  lockForEdit,
   parameterMap,
+  parametersHash,
+  parseSrid,
   pgRunner,
-  redrawGaps,
-  replaceAllContributors,
-  resolveChangedSources,
+  selectEditContext,
   selectMetricSridOrNull,
   selectParameterRows,
   selectSectorRadioInputs,
-  selectFootprintWkb,
-  selectLocationPoints,
-  selectVillagesWithoutResults,
-  stageCounts,
-  stageGaps,
+  setLocalJit,
   stageVillageResults,
-  selectContributorsInBoxes,
-  selectGapPairs,
-  selectLocationsInBoxes,
-  swapContributorRows,
-  type Box,
+  swapEditRows,
+  swapInStagedResults,
   type ContributorWkb,
   type CoverageDelta,
-  swapInStagedResults,
-  writeSectorFootprints,
   type DerivedFootprint,
   type Runner,
   type SectorRadioRow,
 } from './coverage.queries';
-import { countCovered, coverageDeltas, footprintFromWkb, type Footprint } from './coverage.count';
+import {
+  buildContributors,
+  buildCounts,
+  buildFootprints,
+  buildGaps,
+  deletePendingEdits,
+  forEachBinaryBatch,
+  lockChangedSectorsNoWait,
+  selectBuildGapVillages,
+  selectPendingEdits,
+  swapBuild,
+} from './coverage.build';
+import { countCovered, coverageDeltas, footprintFromWkb, type Footprint, type LocationPoints } from './coverage.count';
 
 export interface ModelContext {
   params: Record<string, number>;
@@ -100,99 +112,249 @@ export function deriveFootprint(row: Omit<SectorRadioRow, 'id' | 'rangeM' | 'foo
   return { rangeM, model: range.label, ringWkt, maplDb };
 }
 
-/** Derives and stores the range and footprint of sectors (all when ids is null). */
-export async function deriveSectorFootprints(db: Runner, ctx: ModelContext, sectorIds: number[] | null): Promise<number> {
-  if (sectorIds && sectorIds.length === 0) return 0;
-  const inputs = await selectSectorRadioInputs(db, sectorIds);
-  const derived: DerivedFootprint[] = inputs.map((row) => {
-    const d = deriveFootprint(row, ctx.params);
-    return { id: row.id, rangeM: d.rangeM, model: d.model, ringWkt: d.ringWkt };
+/**
+ * deriveFootprint over many sectors, each distinct radio input solved once
+ * and each distinct ring drawn once (a province's 9,221 sectors have about
+ * 340 distinct inputs: solving every one took 4.6 s under load).
+ */
+export function deriveFootprints(rows: SectorRadioRow[], params: Record<string, number>): DerivedFootprint[] {
+  const ranges = new Map<string, { rangeM: number; model: string }>();
+  const rings = new Map<string, string>();
+  const step = parameter(params, PARAMETER_KEYS.arcStepDeg);
+  return rows.map((row) => {
+    const maplDb = row.maplDb ?? maplDbFor(params, row.technology as Technology, row.bandMhz).maplDb;
+    const rk = `${row.bandMhz}|${row.antennaHeightM}|${row.areaClass}|${maplDb}`;
+    let range = ranges.get(rk);
+    if (!range) {
+      const r = rangeWith(params, { frequencyMHz: row.bandMhz, antennaHeightM: row.antennaHeightM, areaClass: row.areaClass, maplDb });
+      range = { rangeM: Math.round(r.rangeM * 100) / 100, model: r.label };
+      ranges.set(rk, range);
+    }
+    let ringWkt: string | null = null;
+    if (range.rangeM > 0) {
+      const gk = `${range.rangeM}|${row.azimuthDeg}|${row.beamwidthDeg}`;
+      ringWkt = rings.get(gk) ?? null;
+      if (ringWkt === null) {
+        ringWkt = ringToWkt(footprintRingMeters(range.rangeM, row.azimuthDeg, row.beamwidthDeg, step));
+        rings.set(gk, ringWkt);
+      }
+    }
+    return { id: row.id, rangeM: range.rangeM, model: range.model, ringWkt };
   });
-  return writeSectorFootprints(db, ctx.srid, derived);
 }
 
 export interface FullRecomputeOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called after each phase with its duration (benchmark, script). */
   onPhase?: (phase: string, seconds: number) => void;
+  /** Awaited once the build has its snapshot and before the final step takes the lock (tests: an edit made during the run). */
+  duringBuild?: () => Promise<void>;
 }
 
-/**
- * Recomputes every sector footprint and every village's coverage, and swaps
- * the results in at commit. Contract with the dataset loader: call after
- * loading; finishes in seconds at provincial scale.
- */
-export async function recomputeFullCoverage(pool: pg.Pool, options: FullRecomputeOptions = {}): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await recomputeFullWith(client, options);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-/** The full recompute on an open transaction (tests run it inside one they roll back). */
-export async function recomputeFullWith(client: pg.PoolClient | pg.Client, options: FullRecomputeOptions & { triggeredBy?: number | null } = {}): Promise<number> {
-  const db = pgRunner(client);
-  await lockCoverage(db);
-  // Large one-off statements: JIT compilation costs more than it saves here.
-  await db.query('SET LOCAL jit = off');
-  const ctx = await loadModelContext(db);
-  const runId = await insertRun(db, 'full', ctx.params, options.triggeredBy ?? null);
-  if (ctx.srid === 0) {
-    // No villages and no sites: nothing can be covered.
-    await db.query('DELETE FROM coverage_contributors');
-    await db.query('DELETE FROM village_coverage');
-    await finishRun(db, runId, 0);
-    return runId;
-  }
-  const villageIds = (await db.query<{ id: number }>('SELECT id FROM villages ORDER BY id')).map((r) => r.id);
-  const total = villageIds.length;
-  options.onProgress?.(0, total);
+function phaseTimer(options: FullRecomputeOptions) {
   let t = performance.now();
-  const phase = (name: string) => {
+  return (name: string) => {
     const now = performance.now();
     options.onPhase?.(name, (now - t) / 1000);
     t = now;
   };
+}
 
-  await deriveSectorFootprints(db, ctx, null);
+/**
+ * Stages footprints, contributors and counts from the transaction's
+ * snapshot (client must be inside a transaction).
+ */
+async function buildStaged(client: pg.PoolClient | pg.Client, ctx: ModelContext, types: typeof pg.types, phase: (name: string) => void): Promise<void> {
+  const db = pgRunner(client);
+  await buildFootprints(db, ctx.srid, deriveFootprints(await selectSectorRadioInputs(db, null), ctx.params));
   phase('ranges and footprints');
-  await replaceAllContributors(db, dropDiscWkt(ctx.params), ctx.srid);
+  await buildContributors(db, dropDiscWkt(ctx.params), ctx.srid);
   phase('contributors');
-  await db.query(CREATE_STAGE_SQL);
-  await db.query('TRUNCATE coverage_stage');
-  // Counting in TypeScript over the stored polygons (see coverage.count.ts):
-  // the same answer as stageVillageResults, without a heap fetch per pair.
-  const footprints: Footprint[] = (await selectFootprintWkb(db)).map((r) => footprintFromWkb(r.technology, r.carrierId, r.wkb));
+  // Counting in TypeScript over the staged polygons (see coverage.count.ts),
+  // both read in binary through cursors.
+  const footprints: Footprint[] = [];
+  await forEachBinaryBatch<{ technology: string; carrier_id: number; wkb: Buffer }>(
+    client,
+    types,
+    'SELECT technology, carrier_id, ST_AsBinary(reach) AS wkb FROM coverage_build_contributors',
+    (rows) => {
+      for (const r of rows) footprints.push(footprintFromWkb(r.technology, r.carrier_id, r.wkb));
+    },
+  );
   phase('read footprints');
-  const points = await selectLocationPoints(db);
+  const chunks: LocationPoints[] = [];
+  await forEachBinaryBatch<{ v: number; u: number; x: number; y: number }>(
+    client,
+    types,
+    'SELECT village_id AS v, units AS u, ST_X(geom) AS x, ST_Y(geom) AS y FROM locations',
+    (rows) => {
+      chunks.push({
+        villageId: Int32Array.from(rows, (p) => p.v),
+        units: Int32Array.from(rows, (p) => p.u),
+        x: Float64Array.from(rows, (p) => p.x),
+        y: Float64Array.from(rows, (p) => p.y),
+      });
+    },
+  );
+  const points = concatPoints(chunks);
   phase('read locations');
-  const counts = countCovered(footprints, {
-    villageId: Int32Array.from(points, (p) => p.v),
-    units: Int32Array.from(points, (p) => p.u),
-    x: Float64Array.from(points, (p) => p.x),
-    y: Float64Array.from(points, (p) => p.y),
-  });
+  const counts = countCovered(footprints, points);
   phase('count');
-  await stageCounts(db, counts);
+  await buildCounts(db, counts);
   phase('stage counts');
-  // Gaps are the costly part: drawn in batches so that progress moves.
-  const batch = Math.max(50, Math.ceil(total / 20));
-  for (let i = 0; i < total; i += batch) {
-    await stageGaps(db, villageIds.slice(i, i + batch));
-    options.onProgress?.(Math.min(total, i + batch), total);
+}
+
+function concatPoints(chunks: LocationPoints[]): LocationPoints {
+  const n = chunks.reduce((s, c) => s + c.x.length, 0);
+  const out: LocationPoints = { villageId: new Int32Array(n), units: new Int32Array(n), x: new Float64Array(n), y: new Float64Array(n) };
+  let o = 0;
+  for (const c of chunks) {
+    out.villageId.set(c.villageId, o);
+    out.units.set(c.units, o);
+    out.x.set(c.x, o);
+    out.y.set(c.y, o);
+    o += c.x.length;
   }
-  phase('gaps');
-  await swapInStagedResults(db, null, runId, parameter(ctx.params, PARAMETER_KEYS.thresholdShareDefault));
+  return out;
+}
+
+/** Draws the staged gaps in batches, on each of the given connections at once (each batch its own statement). */
+async function drawGaps(runners: { run: (ids: number[]) => Promise<void> }[], villageIds: number[], total: number, options: FullRecomputeOptions): Promise<void> {
+  const batch = Math.max(50, Math.ceil(villageIds.length / 40));
+  const batches: number[][] = [];
+  for (let i = 0; i < villageIds.length; i += batch) batches.push(villageIds.slice(i, i + batch));
+  let done = total - villageIds.length;
+  options.onProgress?.(done, total);
+  let next = 0;
+  await Promise.all(
+    runners.map(async (r) => {
+      for (let b = next++; b < batches.length; b = next++) {
+        await r.run(batches[b]!);
+        done += batches[b]!.length;
+        options.onProgress?.(done, total);
+      }
+    }),
+  );
+}
+
+/**
+ * Full recompute through the pool, built beside the live results (see the
+ * head of this file); edits go on during the build and are replayed in the
+ * final step. Contract with the dataset loader: call after loading.
+ */
+export async function recomputeFullCoverage(pool: pg.Pool, options: FullRecomputeOptions & { triggeredBy?: number | null } = {}): Promise<void> {
+  const client = await pool.connect();
+  const db = pgRunner(client);
+  const types = pg.types;
+  let broken = false;
+  try {
+    const startedAt = new Date();
+    const phase = phaseTimer(options);
+    // One build at a time; edits that find the marker held log their sources.
+    await client.query(`SELECT pg_advisory_lock(${BUILD_MARKER})`);
+    // Running edits finish first (they hold the coverage lock until commit),
+    // then the snapshot is taken and the lock let go at once.
+    await client.query(`SELECT pg_advisory_lock(${COVERAGE_LOCK})`);
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const ctx = await loadModelContext(db);
+    await client.query(`SELECT pg_advisory_unlock(${COVERAGE_LOCK})`);
+    await client.query('SET LOCAL jit = off');
+    const total = ctx.srid === 0 ? 0 : (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM villages'))[0]!.n;
+    options.onProgress?.(0, total);
+    if (ctx.srid !== 0) await buildStaged(client, ctx, types, phase);
+    await client.query('COMMIT');
+
+    if (ctx.srid !== 0) {
+      const gapVillages = await selectBuildGapVillages(db);
+      // A second connection when the pool has one to spare (two cores).
+      const spare = pool.totalCount < (pool.options.max ?? 10) || pool.idleCount > 0 ? await pool.connect() : null;
+      try {
+        const runner = (c: pg.PoolClient) => ({
+          run: async (ids: number[]) => {
+            await c.query('BEGIN');
+            await c.query('SET LOCAL jit = off');
+            await buildGaps(pgRunner(c), ids);
+            await c.query('COMMIT');
+          },
+        });
+        await drawGaps([runner(client), ...(spare ? [runner(spare)] : [])], gapVillages, total, options);
+      } finally {
+        spare?.release();
+      }
+      phase('gaps');
+    }
+    await options.duringBuild?.();
+
+    // Final step: the coverage lock, the swap, the edits made meanwhile.
+    for (let attempt = 0; ; attempt++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(`SELECT pg_advisory_xact_lock(${COVERAGE_LOCK})`);
+        await client.query('SET LOCAL jit = off');
+        if (ctx.srid !== 0 && !(await lockChangedSectorsNoWait(db))) {
+          // An edit in flight holds a sector row and will ask for the lock next.
+          await client.query('ROLLBACK');
+          if (attempt >= 200) throw new Error('coverage swap: sectors stayed locked by edits in flight');
+          await new Promise((resolve) => setTimeout(resolve, 25 + 25 * Math.min(attempt, 8)));
+          continue;
+        }
+        await finalStep(db, ctx, total, startedAt, options.triggeredBy ?? null);
+        await client.query('COMMIT');
+        break;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    }
+    phase('swap');
+  } catch (error) {
+    broken = true;
+    throw error;
+  } finally {
+    // Closing the connection on error lets go of the session locks whatever state it is in.
+    if (!broken) await client.query(`SELECT pg_advisory_unlock_all()`).catch(() => (broken = true));
+    client.release(broken);
+  }
+}
+
+/** Swap, replay of the edits logged during the build, run stamp (under the coverage lock). */
+async function finalStep(db: Runner, ctx: ModelContext, total: number, startedAt: Date | null, triggeredBy: number | null): Promise<number> {
+  const runId = await insertRun(db, 'full', ctx.params, triggeredBy, startedAt);
+  if (ctx.srid === 0) {
+    // No villages and no sites: nothing can be covered.
+    await db.query('DELETE FROM coverage_contributors');
+    await db.query('DELETE FROM village_coverage');
+  } else {
+    await swapBuild(db, runId, parameter(ctx.params, PARAMETER_KEYS.thresholdShareDefault), parametersHash(ctx.params));
+    const pending = await selectPendingEdits(db);
+    if (pending.maxId !== null) {
+      await recomputeSourcesLocked(db, pending, { log: false, jitBefore: 'off', triggeredBy });
+      await deletePendingEdits(db, pending.maxId);
+    }
+  }
   await finishRun(db, runId, total);
+  return runId;
+}
+
+/** The full recompute on an open transaction (tests run it inside one they roll back), holding the coverage lock throughout. */
+export async function recomputeFullWith(client: pg.PoolClient | pg.Client, options: FullRecomputeOptions & { triggeredBy?: number | null } = {}): Promise<number> {
+  const db = pgRunner(client);
+  const types = pg.types;
+  await client.query(`SELECT pg_advisory_xact_lock(${BUILD_MARKER})`);
+  await client.query(`SELECT pg_advisory_xact_lock(${COVERAGE_LOCK})`);
+  // Large one-off statements: JIT compilation costs more than it saves here.
+  await client.query('SET LOCAL jit = off');
+  const phase = phaseTimer(options);
+  const ctx = await loadModelContext(db);
+  const total = ctx.srid === 0 ? 0 : (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM villages'))[0]!.n;
+  options.onProgress?.(0, total);
+  if (ctx.srid !== 0) {
+    await buildStaged(client, ctx, types, phase);
+    await drawGaps([{ run: (ids) => buildGaps(db, ids) }], await selectBuildGapVillages(db), total, options);
+    phase('gaps');
+  }
+  const runId = await finalStep(db, ctx, total, null, options.triggeredBy ?? null);
   phase('swap');
-  await db.query('DROP TABLE IF EXISTS coverage_stage');
   return runId;
 }
 
@@ -221,61 +383,63 @@ export async function recomputeSources(db: Runner, change: SourceChange, trigger
   if (wanted.sectorIds.length + wanted.siteIds.length + wanted.accessPointIds.length + wanted.routeIds.length === 0) {
     return { runId: null, sectorIds: [], accessPointIds: [], villageIds: [] };
   }
-  await lockCoverage(db);
-  // JIT off for the engine's statements only: the swap's cost estimate
-  // (a nested loop over an unknown number of touched locations) crosses
-  // jit_above_cost, and compiling it cost ~280 ms of a ~420 ms edit (EXPLAIN
-  // showed it as a slow 3-row DELETE, the plan's first node). The caller's
-  // setting is restored before returning, so its own statements keep theirs.
-  const jitBefore = await setLocalJit(db, 'off');
+  // The lock, and JIT off for the engine's statements only: the swap's cost
+  // estimate crosses jit_above_cost, and compiling it cost ~280 ms of a
+  // ~420 ms edit. The caller's setting is restored by the last statement.
+  const lock = await lockForEdit(db);
   try {
-    return await recomputeSourcesLocked(db, wanted, triggeredBy);
-  } finally {
-    await setLocalJit(db, jitBefore);
+    return await recomputeSourcesLocked(db, wanted, { log: lock.fullBuilding, jitBefore: lock.jitBefore, triggeredBy });
+  } catch (error) {
+    await setLocalJit(db, lock.jitBefore).catch(() => undefined);
+    throw error;
   }
 }
 
-async function recomputeSourcesLocked(db: Runner, wanted: Required<SourceChange>, triggeredBy: number | null): Promise<IncrementalResult> {
-  const ctx = await loadModelContext(db);
-  if (ctx.srid === 0) return { runId: null, sectorIds: [], accessPointIds: [], villageIds: [] };
-  const sources = await resolveChangedSources(db, wanted);
-  await deriveSectorFootprints(db, ctx, sources.sectorIds);
-  const changes = await swapContributors(db, sources.sectorIds, sources.accessPointIds, dropDiscWkt(ctx.params), ctx.srid);
-  const villageIds = [...new Set(changes.map((c) => c.villageId))];
-  if (villageIds.length === 0) return { runId: null, ...sources, villageIds };
-
-  const runId = await insertRun(db, 'incremental', ctx.params, triggeredBy);
-  const threshold = parameter(ctx.params, PARAMETER_KEYS.thresholdShareDefault);
-  // Villages never computed (no rows yet) get a full computation of their own.
-  const fresh = new Set(await selectVillagesWithoutResults(db, villageIds));
-  if (fresh.size > 0) {
+async function recomputeSourcesLocked(
+  db: Runner,
+  wanted: Required<SourceChange>,
+  o: { log: boolean; jitBefore: string; triggeredBy: number | null },
+): Promise<IncrementalResult> {
+  const ec = await selectEditContext(db, wanted);
+  const srid = parseSrid(ec.sridSetting) ?? (await selectMetricSridOrNull(db)) ?? 0;
+  const sources = { sectorIds: ec.sectorIds, accessPointIds: ec.accessPointIds };
+  const none = async () => {
+    await setLocalJit(db, o.jitBefore);
+    return { runId: null, ...sources, villageIds: [] };
+  };
+  if (srid === 0) return none();
+  const swap = await swapEditRows(db, {
+    sectorIds: ec.sectorIds,
+    accessPointIds: ec.accessPointIds,
+    discWkt: dropDiscWkt(ec.params),
+    srid,
+    derived: deriveFootprints(ec.radio, ec.params),
+    log: o.log,
+    siteIds: wanted.siteIds,
+    routeIds: wanted.routeIds,
+  });
+  const change = editChanges(swap.contributors, swap.locations);
+  if (change === null) return none();
+  const threshold = parameter(ec.params, PARAMETER_KEYS.thresholdShareDefault);
+  const applied = await applyEdit(db, { deltas: change.deltas, regions: change.regions, params: ec.params, triggeredBy: o.triggeredBy, thresholdDefault: threshold, jitBefore: o.jitBefore });
+  if (applied.fresh.length > 0 && applied.runId !== null) {
+    // Villages never computed (no rows yet) get a full computation of their own.
     await db.query(CREATE_STAGE_SQL);
     await db.query('TRUNCATE coverage_stage');
-    await stageVillageResults(db, [...fresh], true);
-    await swapInStagedResults(db, [...fresh], runId, threshold);
+    await stageVillageResults(db, applied.fresh, true);
+    await swapInStagedResults(db, applied.fresh, applied.runId, threshold);
   }
-  const rest = changes.filter((c) => !fresh.has(c.villageId));
-  await applyDeltas(db, rest, runId, threshold);
-  // Gaps of the villages the changed reaches meet, and of those whose count
-  // changed (a gap is drawn only below 100 %: see gapDrawnWhen).
-  await redrawGaps(
-    db,
-    rest.filter((c) => c.kind === 'gap' || c.carrierId === 0).map((c) => ({ villageId: c.villageId, technology: c.technology })),
-    runId,
-  );
-  await finishRun(db, runId, villageIds.length);
-  return { runId, ...sources, villageIds };
+  return { runId: applied.runId, ...sources, villageIds: applied.villageIds };
 }
 
 /**
- * Swaps the contributor rows of the given sources and returns what changed:
- * per village, technology and carrier (0 = any) the change in covered units
- * ('delta'), and the (village, technology) pairs whose gap to redraw ('gap').
- * before = the rows near the edit now, less the new ones, plus the old ones;
- * after = the rows near the edit now.
+ * What an edit changed, from the rows its swap returned: the change in
+ * covered units per village, technology and carrier (0 = any), and the
+ * regions where a source's reach changed (for the gaps). Null when no
+ * source's contribution differs. 'now' rows are the stored state before the
+ * swap near the change; after it, the old rows are gone and the new ones in.
  */
-export async function swapContributors(db: Runner, sectorIds: number[], accessPointIds: number[], discWkt: string, srid: number): Promise<CoverageDelta[]> {
-  const rows = await swapContributorRows(db, sectorIds, accessPointIds, discWkt, srid);
+export function editChanges(rows: ContributorWkb[], locations: { v: number; u: number; x: number; y: number }[]): { deltas: CoverageDelta[]; regions: { old: Buffer | null; new: Buffer | null; sameCarrier: boolean; technology: string }[] } | null {
   const key = (r: ContributorWkb) => `${r.kind}|${r.sourceId}|${r.technology}`;
   const olds = new Map(rows.filter((r) => r.side === 'old').map((r) => [key(r), r]));
   const news = new Map(rows.filter((r) => r.side === 'new').map((r) => [key(r), r]));
@@ -286,37 +450,15 @@ export async function swapContributors(db: Runner, sectorIds: number[], accessPo
     if (o && n && o.carrierId === n.carrierId && o.wkb.equals(n.wkb)) continue;
     changed.push({ old: o, new: n, technology: (o ?? n)!.technology });
   }
-  if (changed.length === 0) return [];
+  if (changed.length === 0) return null;
   const fp = (r: ContributorWkb) => footprintFromWkb(r.technology, r.carrierId, r.wkb);
   const changedReaches = changed.flatMap((c) => [c.old, c.new]).filter((r): r is ContributorWkb => r !== null).map(fp);
-  const technologies = [...new Set(changed.map((c) => c.technology))];
-  const boxes = coveringBoxes(changedReaches);
-  const locations = await selectLocationsInBoxes(db, boxes);
-  const now = locations.length ? await selectContributorsInBoxes(db, boxes, technologies) : [];
-  const after = now.map(fp);
-  const before = [...now.filter((r) => !news.has(key(r))), ...olds.values()].filter((r) => technologies.includes(r.technology)).map(fp);
+  const technologies = new Set(changed.map((c) => c.technology));
+  const oldIds = new Set([...olds.values()].map((r) => r.id));
+  const now = rows.filter((r) => r.side === 'now' && technologies.has(r.technology));
+  const before = now.map(fp);
+  const after = [...now.filter((r) => !oldIds.has(r.id)), ...[...news.values()].filter((r) => technologies.has(r.technology))].map(fp);
   const deltas: CoverageDelta[] = coverageDeltas(changedReaches, before, after, locations).map((d) => ({ kind: 'delta', ...d }));
-  const gaps = await selectGapPairs(
-    db,
-    changed.map((c) => ({ old: c.old?.wkb ?? null, new: c.new?.wkb ?? null, sameCarrier: c.old !== null && c.new !== null && c.old.carrierId === c.new.carrierId, technology: c.technology })),
-  );
-  return [...deltas, ...gaps.map((g) => ({ kind: 'gap' as const, villageId: g.villageId, technology: g.technology, carrierId: 0, deltaUnits: 0 }))];
-}
-
-/**
- * Boxes to look locations and contributors up in: the reaches' own boxes, or
- * their common extent when it is not much larger than their sum (a site's
- * sectors before and after a move overlap: one index scan, no location read
- * several times). Any superset of the reaches is correct.
- */
-export function coveringBoxes(boxes: Box[]): Box[] {
-  if (boxes.length <= 1) return boxes;
-  const extent = {
-    minX: Math.min(...boxes.map((b) => b.minX)),
-    minY: Math.min(...boxes.map((b) => b.minY)),
-    maxX: Math.max(...boxes.map((b) => b.maxX)),
-    maxY: Math.max(...boxes.map((b) => b.maxY)),
-  };
-  const area = (b: Box) => (b.maxX - b.minX) * (b.maxY - b.minY);
-  return area(extent) <= 2 * boxes.reduce((sum, b) => sum + area(b), 0) ? [extent] : boxes;
+  const regions = changed.map((c) => ({ old: c.old?.wkb ?? null, new: c.new?.wkb ?? null, sameCarrier: c.old !== null && c.new !== null && c.old.carrierId === c.new.carrierId, technology: c.technology }));
+  return { deltas, regions };
 }
