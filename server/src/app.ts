@@ -138,7 +138,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
   await app.register(aboutRoutes, { service: createAboutService({ pool, basemapStyleUrl: config.BASEMAP_STYLE_URL }) });
   await app.register(searchRoutes, { service: createSearchService({ pool }) });
   // Bulk import (streamed, dry run then one-transaction commit) and export.
-  const limits = importLimits(config.UPLOAD_LIMIT_BYTES);
+  const limits = importLimits(config);
   await app.register(importRoutes, { limits, service: createImportsService({ pool, events, provinceGuard, limits, recomputeCoverage: recomputeFullCoverage }) });
   const exportable = [sitesResource, sectorsResource, fibreRoutesResource, accessPointsResource, polesResource, manholesResource, conduitsResource, trenchesResource, zonesResource, villagesResource, locationsResource];
   await app.register(exportRoutes, { resources: exportable, service: createExportsService({ pool, resources: exportable }) });

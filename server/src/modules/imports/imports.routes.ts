@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { CRS_LIST } from '@registry/shared/crs/crs';
 import {
   CreateImportFields,
-  IMPORT_ASSET_SPECS,
   ImportJob,
   ImportJobWithRows,
   ImportRowsQuery,
@@ -50,11 +49,12 @@ export default async function importRoutes(app: FastifyInstance, options: { serv
     {
       schema: {
         tags,
-        summary: 'Importable asset types and the columns each accepts, with their English and Vietnamese header names (roles: any)',
+        summary:
+          'Importable asset types and the columns each accepts, with their English and Vietnamese header names; `opencellid` (cell CSV) with its MNC → carrier table (roles: any)',
         response: { 200: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) },
       },
     },
-    async () => ({ items: Object.values(IMPORT_ASSET_SPECS).map((s) => ({ ...s })) }),
+    async () => ({ items: await service.assetTypes() }),
   );
 
   r.post(

@@ -4,7 +4,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { findCrs, type CrsDefinition } from '@registry/shared/crs/crs';
 import {
   IMPORT_ASSET_SPECS,
+  OPENCELLID_COLUMNS,
   OPENCELLID_DEFAULTS,
+  OPENCELLID_MCC,
   type CreateImportFields,
   type ImportAssetSpec,
   type ImportFormat,
@@ -34,7 +36,7 @@ import { createOpenCellIdNormalizer, OPENCELLID_SPEC, openCellIdHeaders, type Op
 import { readCsvBatches } from './readers/csv-reader';
 import { readGeoJsonBatches } from './readers/geojson-reader';
 import { readKml, readKmz } from './readers/kml-reader';
-import { readShapefileZip } from './readers/shapefile-reader';
+import { crsFromPrj, readShapefileZip } from './readers/shapefile-reader';
 import type { RawRecord, ReaderMeta } from './readers/types';
 import { createRowNormalizer, type StagedRow } from './row-normalizer';
 
@@ -272,6 +274,32 @@ export function createImportsService(deps: ImportsServiceDeps) {
     return out;
   }
 
+  /**
+   * The importable asset types as GET /api/imports/asset-types lists them:
+   * every registry type, then OpenCelliD's cell CSV with its columns and the
+   * MNC → carrier table it is read with (MCC 452; from carriers.mobile_network_codes).
+   */
+  async function assetTypes(): Promise<Record<string, unknown>[]> {
+    const mnc = await carriersByMnc();
+    const required = new Set(['radio', 'mcc', 'net', 'area', 'cell', 'lon', 'lat']);
+    return [
+      ...Object.values(IMPORT_ASSET_SPECS).map((s) => ({ ...s, formats: ['geojson', 'csv', 'kml', 'kmz', 'shapefile'] })),
+      {
+        type: 'opencellid',
+        layer: OPENCELLID_SPEC.layer,
+        objectType: OPENCELLID_SPEC.objectType,
+        // Positions come in the lon and lat columns listed below.
+        geometry: 'none',
+        carrierOwned: false,
+        roles: OPENCELLID_SPEC.roles,
+        formats: ['csv'],
+        fields: OPENCELLID_COLUMNS.map((name) => ({ name, type: 'text', aliases: [], ...(required.has(name) ? { required: true } : {}) })),
+        mcc: OPENCELLID_MCC,
+        mobileNetworkCodes: [...mnc].sort(([a], [b]) => a.localeCompare(b)).map(([code, carrier]) => ({ mnc: code, carrier: carrier.code })),
+      },
+    ];
+  }
+
   function assertMayImport(ctx: RequestContext, spec: ImportAssetSpec): void {
     const actor = ctx.actor;
     if (actor.kind !== 'user') throw new UnauthenticatedError();
@@ -346,6 +374,12 @@ export function createImportsService(deps: ImportsServiceDeps) {
         return batched(
           (async function* () {
             const shp = readShapefileZip(await collect(source), limits.maxBytes * 10);
+            // The .prj states the file's CRS: it is applied (a WGS84 one without transform), and an unknown one is refused.
+            if (shp.prj) {
+              const own = crsFromPrj(shp.prj);
+              if (own.code === 'EPSG:4326') meta.forcedCrs = own.code;
+              else meta.fileCrs = own.code;
+            }
             yield* shp.records;
           })(),
         );
@@ -498,15 +532,24 @@ export function createImportsService(deps: ImportsServiceDeps) {
     if (stats.unknownHeaders.size > 0) {
       warnings.push({ reason: 'unknown_columns', message: `Columns ignored (not ${spec.type} fields): ${[...stats.unknownHeaders].slice(0, 30).join(', ')}` });
     }
-    if (meta.forcedCrs && crs.code !== meta.forcedCrs) {
-      warnings.push({ reason: 'crs_ignored', message: `${format.toUpperCase()} is always WGS84 (EPSG:4326); the chosen ${crs.code} was not applied` });
+    // The CRS the coordinates were read in: the file's own when it states one, else the chosen one.
+    const stated = meta.fileCrs ?? meta.forcedCrs;
+    const applied = (stated ? findCrs(stated) : undefined) ?? crs;
+    if (applied.code !== crs.code) {
+      warnings.push({
+        reason: 'crs_ignored',
+        message:
+          format === 'shapefile'
+            ? `The Shapefile's .prj gives ${applied.code} (${applied.name}); the chosen ${crs.code} was not applied`
+            : `${format.toUpperCase()} is always WGS84 (EPSG:4326); the chosen ${crs.code} was not applied`,
+      });
     }
     if (extent && stats.outsideCount > 0) {
-      const fits = suggestCrs(stats.outsideSamples, crs, extent);
+      const fits = suggestCrs(stats.outsideSamples, applied, extent);
       if (fits.length > 0) {
         warnings.push({
           reason: 'likely_wrong_crs',
-          message: `${stats.outsideCount} of ${stats.geometryCount} geometries fall outside the province in ${crs.code} (${crs.name}) but inside it in ${fits
+          message: `${stats.outsideCount} of ${stats.geometryCount} geometries fall outside the province in ${applied.code} (${applied.name}) but inside it in ${fits
             .slice(0, 5)
             .map((c) => `${c.code} (${c.name})`)
             .join(', ')}: check the CRS`,
@@ -676,7 +719,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
     return toJob(await loadJob(id));
   }
 
-  return { start, get, list, commit, cancel, settled, recoverInterrupted };
+  return { start, get, list, commit, cancel, settled, recoverInterrupted, assetTypes };
 }
 
 export type ImportsService = ReturnType<typeof createImportsService>;

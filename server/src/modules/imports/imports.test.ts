@@ -211,6 +211,87 @@ describe('GeoJSON and KML', () => {
   });
 });
 
+describe('Shapefile in a zip and KMZ, written by GDAL', () => {
+  /** A GeoJSON of two sites in WGS84, written by the test, and ogr2ogr's rendering of it in another format. */
+  function viaOgr(s: string, output: string, args: string[]): Buffer {
+    const dir = mkdtempSync(join(tmpdir(), 'imp-ogr-'));
+    const fc = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { code: `${s}-1`, carrier: carrierA.code, structure_type: 'rooftop', height_m: 12.5 }, geometry: { type: 'Point', coordinates: [106.2, 21.3] } },
+        { type: 'Feature', properties: { code: `${s}-2`, carrier: carrierA.code, structure_type: 'greenfield_tower', height_m: 40 }, geometry: { type: 'Point', coordinates: [106.9, 21.5] } },
+      ],
+    };
+    writeFileSync(join(dir, 'in.geojson'), JSON.stringify(fc));
+    execFileSync('ogr2ogr', [...args, join(dir, output), join(dir, 'in.geojson')]);
+    return readFileSync(join(dir, output));
+  }
+  const sitesOf = (s: string) =>
+    db.pool.query<{ code: string; structure_type: string; height_m: number; x: number; y: number }>(
+      `SELECT code, structure_type, height_m, ST_X(geom) AS x, ST_Y(geom) AS y FROM sites WHERE code LIKE $1 ORDER BY code`,
+      [`${s}-%`],
+    );
+
+  it('reads the .prj of a zipped Shapefile (VN-2000 / TM-3 107-00 from ogr2ogr) and converts its coordinates whatever CRS was chosen', async () => {
+    const s = unique('shp');
+    // ogr2ogr reprojects with PROJ (as cs2cs does) and writes ESRI WKT naming "VN-2000_TM-3_107-00" in the .prj; DBF truncates structure_type to structure_.
+    const zip = viaOgr(s, 'sites.shp.zip', ['-f', 'ESRI Shapefile', '-t_srs', 'EPSG:9214']);
+    const job = await dryRun(planner, { crs: 'EPSG:4326' }, 'sites.zip', zip);
+    expect(job.format).toBe('shapefile');
+    expect(job.errorCount).toBe(0);
+    expect(job.actions.create).toBe(2);
+    expect(job.warnings).toContainEqual(expect.objectContaining({ reason: 'crs_ignored', message: expect.stringMatching(/EPSG:9214.*EPSG:4326 was not applied/) }));
+    expect((await commitAndWait(planner, job.id)).status).toBe('committed');
+    const r = await sitesOf(s);
+    expect(r.rows.map((x) => [x.code, x.structure_type, x.height_m])).toEqual([
+      [`${s}-1`, 'rooftop', 12.5],
+      [`${s}-2`, 'greenfield_tower', 40],
+    ]);
+    // Back to where the GeoJSON put them, to well under 0.1 m (a degree is about 104 km of longitude and 110.7 km of latitude here).
+    const expected = [
+      [106.2, 21.3],
+      [106.9, 21.5],
+    ];
+    r.rows.forEach((row, i) => {
+      expect(Math.abs(row.x - expected[i]![0]!) * 104_000).toBeLessThan(0.1);
+      expect(Math.abs(row.y - expected[i]![1]!) * 110_700).toBeLessThan(0.1);
+    });
+  });
+
+  it('imports a WGS84 Shapefile and refuses one whose .prj is in a CRS it does not convert, naming it', async () => {
+    const s = unique('shp');
+    const wgs = await dryRun(planner, { crs: 'EPSG:4326' }, 'sites.zip', viaOgr(s, 'sites.shp.zip', ['-f', 'ESRI Shapefile']));
+    expect(wgs.errorCount).toBe(0);
+    expect(wgs.warnings.map((w) => w.reason)).not.toContain('crs_ignored');
+    expect((await commitAndWait(planner, wgs.id)).status).toBe('committed');
+    const r = await sitesOf(s);
+    expect(r.rows[1]!.x).toBeCloseTo(106.9, 9);
+
+    const mercator = viaOgr(unique('shp'), 'sites.shp.zip', ['-f', 'ESRI Shapefile', '-t_srs', 'EPSG:3857']);
+    const refused = service.start(planner, { assetType: 'sites', crs: 'EPSG:4326' }, { filename: 'm.zip', stream: bytes(mercator) });
+    await expect(refused).rejects.toMatchObject({ statusCode: 422, details: [expect.objectContaining({ path: 'file', reason: 'unsupported_crs' })] });
+    await expect(refused).rejects.toThrow(/WGS_1984_Web_Mercator_Auxiliary_Sphere.*does not convert/);
+  });
+
+  it('imports a KMZ written by ogr2ogr (LIBKML)', async () => {
+    const s = unique('kmz');
+    const kmz = viaOgr(s, 'sites.kmz', ['-f', 'LIBKML']);
+    expect(kmz.subarray(0, 2).toString('latin1')).toBe('PK');
+    const job = await dryRun(planner, {}, 'sites.kmz', kmz);
+    expect(job.format).toBe('kmz');
+    expect(job.errorCount).toBe(0);
+    expect(job.actions.create).toBe(2);
+    expect((await commitAndWait(planner, job.id)).status).toBe('committed');
+    const r = await sitesOf(s);
+    expect(r.rows.map((x) => [x.code, x.structure_type, x.height_m])).toEqual([
+      [`${s}-1`, 'rooftop', 12.5],
+      [`${s}-2`, 'greenfield_tower', 40],
+    ]);
+    expect(r.rows[0]!.x).toBeCloseTo(106.2, 9);
+    expect(r.rows[0]!.y).toBeCloseTo(21.3, 9);
+  });
+});
+
 describe('OpenCelliD', () => {
   it("groups cells into sites per carrier by position, maps MCC 452 + MNC to the carrier, and refuses another carrier's cells for a carrier user", async () => {
     const carrierC = await createTestCarrier(db.pool);
@@ -341,6 +422,23 @@ describe('over HTTP', () => {
     parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n--${boundary}--\r\n`);
     return { payload: parts.join(''), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
   }
+
+  it('lists OpenCelliD among the asset types, with its columns and the MNC → carrier table', async () => {
+    const carrier = await createTestCarrier(db.pool);
+    const used = new Set((await db.pool.query<{ m: string }>('SELECT unnest(mobile_network_codes) AS m FROM carriers')).rows.map((r) => r.m));
+    let mnc = '';
+    while (!mnc || used.has(mnc)) mnc = String(100 + Math.floor(Math.random() * 900));
+    await db.pool.query('UPDATE carriers SET mobile_network_codes = $2 WHERE id = $1', [carrier.id, [mnc]]);
+    const res = await app.inject({ method: 'GET', url: '/api/imports/asset-types' });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as { type: string; formats: string[]; fields: { name: string }[]; mcc?: string; mobileNetworkCodes?: { mnc: string; carrier: string }[] }[];
+    expect(items.map((i) => i.type)).toContain('sites');
+    const ocid = items.find((i) => i.type === 'opencellid');
+    expect(ocid?.formats).toEqual(['csv']);
+    expect(ocid?.mcc).toBe('452');
+    expect(ocid?.fields.map((f) => f.name)).toEqual(['radio', 'mcc', 'net', 'area', 'cell', 'unit', 'lon', 'lat', 'range', 'samples', 'changeable', 'created', 'updated', 'averageSignal']);
+    expect(ocid?.mobileNetworkCodes).toContainEqual({ mnc, carrier: carrier.code });
+  });
 
   it('refuses an upload over the size limit with 413, and runs a small one as a job', async () => {
     const user = await createTestUser(db.pool, 'carrier', carrierA.id);

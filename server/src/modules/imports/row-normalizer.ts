@@ -11,7 +11,8 @@ import {
 import { placeAgainstExtent, type AnyGeometry, type BBox } from '@registry/shared/geo/geometry';
 import { LIMITS } from '@registry/shared/limits';
 import { reasonMessage, type Locale } from '@registry/shared/messages';
-import { firstPosition, transformGeometry, type PositionTransform } from './crs-transform';
+import { findCrs } from '@registry/shared/crs/crs';
+import { createPositionTransform, firstPosition, transformGeometry, type PositionTransform } from './crs-transform';
 import { parseWkt } from './wkt';
 import type { RawGeometry, RawRecord, ReaderMeta } from './readers/types';
 
@@ -112,6 +113,15 @@ export function createRowNormalizer(options: NormalizerOptions) {
   const resolved = new Map<string, Target | null>();
   const enumCache = new Map<ImportField, Map<string, string | undefined>>();
   const stats: NormalizerStats = { unknownHeaders: new Set(), outsideSamples: [], outsideCount: 0, geometryCount: 0 };
+  // The reader may learn the file's own CRS (a Shapefile's .prj) only once it opens the file: resolved at the first geometry.
+  let transform: PositionTransform | null = null;
+  const transformOf = (): PositionTransform => {
+    if (!transform) {
+      const own = meta.fileCrs ? findCrs(meta.fileCrs) : undefined;
+      transform = own ? createPositionTransform(own) : options.transform;
+    }
+    return transform;
+  };
 
   const targetOf = (header: string): Target | null => {
     let t = resolved.get(header);
@@ -285,7 +295,7 @@ export function createRowNormalizer(options: NormalizerOptions) {
       const geometry = readGeometry(raw, x, y, wkt, errors);
       if (geometry) {
         stats.geometryCount += 1;
-        const transformed = options.meta.forcedCrs ? dropZ(geometry) : transformGeometry(geometry, options.transform);
+        const transformed = options.meta.forcedCrs ? dropZ(geometry) : transformGeometry(geometry, transformOf());
         const shaped = shapeGeometry(transformed, errors);
         if (shaped) {
           // The common case (every position inside) is checked without allocating; the rest says why not.

@@ -32,7 +32,7 @@ function combine(geoms: RawGeometry[]): RawGeometry | null {
  * and Point / LineString / Polygon / MultiGeometry. KML is WGS84 lon,lat by
  * definition (OGC KML 2.2 §6.2).
  */
-export async function* readKml(source: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<RawRecord> {
+export async function* readKml(source: AsyncIterable<Buffer | Uint8Array>, onNetworkLink?: (href: string) => void): AsyncGenerator<RawRecord> {
   const parser = new SaxesParser({ xmlns: false });
   const queue: RawRecord[] = [];
   const stack: string[] = [];
@@ -61,6 +61,7 @@ export async function* readKml(source: AsyncIterable<Buffer | Uint8Array>): Asyn
     const name = local(tag.name);
     stack.pop();
     const parent = stack.at(-1);
+    if (name === 'href' && (parent === 'Link' || parent === 'Url') && stack.at(-2) === 'NetworkLink') onNetworkLink?.(text.trim());
     if (!placemark) return;
     switch (name) {
       case 'name':
@@ -113,7 +114,12 @@ export async function* readKml(source: AsyncIterable<Buffer | Uint8Array>): Asyn
   while (queue.length > 0) yield queue.shift()!;
 }
 
-/** Unzips a KMZ (its doc.kml, or the first .kml inside) and reads it. */
+/**
+ * Unzips a KMZ and reads its doc.kml (or its first .kml), then the documents
+ * inside the archive that it links to with NetworkLinks, in order: GDAL's
+ * LIBKML driver writes a doc.kml holding only links to layers/<layer>.kml.
+ * Links to anything outside the archive are not followed.
+ */
 export async function* readKmz(zipped: Uint8Array, maxUnzippedBytes: number): AsyncGenerator<RawRecord> {
   let files: Record<string, Uint8Array>;
   try {
@@ -122,12 +128,43 @@ export async function* readKmz(zipped: Uint8Array, maxUnzippedBytes: number): As
     throw new ImportFileError('The KMZ is not a readable zip archive');
   }
   const names = Object.keys(files);
-  const kml = names.find((n) => /(^|\/)doc\.kml$/i.test(n)) ?? names[0];
-  if (!kml) throw new ImportFileError('The KMZ holds no .kml document');
-  const document = files[kml]!;
-  yield* readKml(
-    (async function* () {
-      yield document;
-    })(),
-  );
+  const root = names.find((n) => /^(?:\.\/)?doc\.kml$/i.test(n)) ?? names.find((n) => /(^|\/)doc\.kml$/i.test(n)) ?? names[0];
+  if (!root) throw new ImportFileError('The KMZ holds no .kml document');
+  const pending = [root];
+  const seen = new Set(pending);
+  while (pending.length > 0) {
+    const name = pending.shift()!;
+    const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/') + 1) : '';
+    const document = files[name]!;
+    yield* readKml(
+      (async function* () {
+        yield document;
+      })(),
+      (href) => {
+        const target = resolveInArchive(dir, href);
+        if (target && files[target] && !seen.has(target)) {
+          seen.add(target);
+          pending.push(target);
+        }
+      },
+    );
+  }
+}
+
+/** A relative link from a document in directory `dir` of the archive → the archive path, or null if it points outside. */
+function resolveInArchive(dir: string, href: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('/')) return null;
+  const parts: string[] = [];
+  for (const part of (dir + href.split(/[?#]/)[0]!).split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return null;
+      parts.pop();
+    } else parts.push(part);
+  }
+  try {
+    return decodeURIComponent(parts.join('/'));
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { CRS_LIST } from '@registry/shared/crs/crs';
 import { CsvSplitter, readCsvBatches } from './csv-reader';
 import { FeatureSplitter, readGeoJsonBatches } from './geojson-reader';
+import { crsFromPrj } from './shapefile-reader';
 import type { RawRecord } from './types';
 
 async function* chunks(text: string, size: number) {
@@ -84,5 +87,28 @@ describe('CSV splitter', () => {
       { radio: 'GSM', mcc: '452', net: '4' },
       { radio: 'LTE', mcc: '452', net: '2' },
     ]);
+  });
+});
+
+describe('Shapefile .prj', () => {
+  // The WKT as GDAL writes it: ESRI flavour in a .prj (names only, no authority), OGC WKT1 and WKT2 (with the EPSG code).
+  const wkt = (format: string, code: string) => execFileSync('gdalsrsinfo', ['-o', format, code], { encoding: 'utf8' }).trim();
+  const esri = (code: string) => wkt('wkt_esri', code).replace(/\s+/g, '');
+
+  it('maps the WKT of every supported CRS to its EPSG code, by name in the ESRI flavour, and by authority in WKT1/WKT2', () => {
+    for (const crs of CRS_LIST) expect(crsFromPrj(esri(crs.code)).code, `${crs.code} (ESRI)`).toBe(crs.code);
+    for (const code of ['EPSG:4326', 'EPSG:4756', 'EPSG:3405', 'EPSG:9214']) {
+      expect(crsFromPrj(wkt('wkt1', code)).code, `${code} (WKT1)`).toBe(code);
+      expect(crsFromPrj(wkt('wkt2', code)).code, `${code} (WKT2)`).toBe(code);
+    }
+  });
+
+  it('refuses an unsupported CRS, a central meridian that disagrees with the name, and text that is not WKT', () => {
+    expect(() => crsFromPrj(wkt('wkt1', 'EPSG:3857'))).toThrow(/Pseudo-Mercator.*does not convert/);
+    expect(() => crsFromPrj(wkt('wkt1', 'EPSG:4124'))).toThrow(/does not convert/);
+    const shifted = esri('EPSG:9214').replace('PARAMETER["Central_Meridian",107.0]', 'PARAMETER["Central_Meridian",107.5]');
+    expect(shifted).not.toBe(esri('EPSG:9214'));
+    expect(() => crsFromPrj(shifted)).toThrow(/central meridian 107.5/);
+    expect(() => crsFromPrj('EPSG:4326')).toThrow(/not a WKT/);
   });
 });

@@ -17,6 +17,8 @@ export interface ReaderMeta {
   decimalComma: boolean;
   /** KML is WGS84 by definition, whatever CRS the user chose. */
   forcedCrs?: string;
+  /** The CRS the file itself states (a Shapefile's .prj): applied instead of the one the user chose. */
+  fileCrs?: string;
 }
 
 export type RecordSource = AsyncIterable<RawRecord>;
