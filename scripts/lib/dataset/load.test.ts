@@ -223,6 +223,19 @@ describe('the default province', () => {
   }, 600_000); // a second full load: ~25 s on an idle 2-core machine, minutes when it is shared
 
   it('leaves the database as it was when a load fails', async () => {
+    // The loader drops the inventory tables' secondary indexes and keys while
+    // it writes (bulk.ts): a failure must bring them back with the rows.
+    const schema = async () =>
+      (
+        await client.query<{ d: string }>(
+          `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+           UNION ALL SELECT pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace
+           ORDER BY 1`,
+        )
+      ).rows.map((r) => r.d);
+    const definitions = await schema();
+    expect(definitions).toContain('CREATE INDEX locations_geom_gix ON public.locations USING gist (geom)');
+    expect(definitions).toContain('locations locations_village_id_villages_id_fk FOREIGN KEY (village_id) REFERENCES villages(id) ON DELETE CASCADE');
     const before = await one<{ n: number }>(`SELECT count(*)::int AS n FROM locations`);
     // A province whose commune polygon is invalid (a bow-tie) fails inside the
     // transaction, after the reset has emptied the tables.
@@ -230,5 +243,6 @@ describe('the default province', () => {
     await expect(loadDataset(url, { reset: true, provinceDir: bad, skipCoverage: true, householdSize: -1 })).rejects.toThrow();
     const after = await one<{ n: number }>(`SELECT count(*)::int AS n FROM locations`);
     expect(after.n).toBe(before.n);
+    expect(await schema()).toEqual(definitions);
   });
 });

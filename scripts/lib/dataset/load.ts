@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { hashPassword } from '../../../server/src/modules/auth/password';
 import { CARRIERS } from './carriers';
+import { dropDeferrable, restoreDeferred } from './bulk';
 import { copyRows, type CopyTarget } from './copy';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { bboxOf, parseWkbMultiPolygon } from './geo';
@@ -25,6 +26,12 @@ export const DATASET_TABLES = [
   'occupancies', 'access_points', 'poles', 'manholes', 'conduits', 'trenches', 'fibre_routes', 'sectors', 'site_tenancies', 'sites',
   'locations', 'villages', 'zones', 'kpi_observations', 'kpi_targets', 'kpi_indicators', 'admin_unit_mappings', 'admin_units', 'admin_levels',
   'import_jobs', 'change_log', 'sessions', 'api_tokens',
+] as const;
+
+/** Tables filled by COPY: built without their secondary indexes and keys, which follow the rows. */
+export const COPY_TABLES = [
+  'villages', 'locations', 'sites', 'site_tenancies', 'sectors', 'fibre_routes', 'access_points', 'poles', 'manholes', 'conduits', 'trenches',
+  'occupancies', 'zones', 'kpi_observations',
 ] as const;
 
 export interface LoadProgress {
@@ -99,6 +106,11 @@ export async function loadDataset(url: string, options: LoadOptions = {}): Promi
         await emptyDatasetTables(client);
         await client.query(`DELETE FROM settings WHERE key IN ('dataset', 'metric_srid')`);
       }
+      // Rows first, indexes and keys after: see bulk.ts (the rebuild happens
+      // in this transaction, so a failure rolls it back with the rows).
+      await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+      await client.query('SET LOCAL synchronous_commit = off');
+      const deferred = await dropDeferrable(client, COPY_TABLES);
       const hash = createHash('sha256');
       const target: CopyTarget = { client, hash, onRows: (table, n) => progress({ phase: `writing ${table}`, rows: n }) };
       const ids: IdCounters = {};
@@ -145,6 +157,8 @@ export async function loadDataset(url: string, options: LoadOptions = {}): Promi
         JSON.stringify(dataset),
         JSON.stringify(result.metricSrid),
       ]);
+      progress({ phase: 'indexes and keys' });
+      await restoreDeferred([client], deferred);
       // Identity sequences continue after the explicit ids written by COPY.
       for (const table of ['admin_units', 'admin_unit_mappings', 'villages', 'locations', 'carriers', 'sites', 'site_tenancies', 'sectors', 'fibre_routes', 'access_points', 'poles', 'manholes', 'conduits', 'trenches', 'occupancies', 'zones', 'kpi_targets', 'kpi_observations']) {
         await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce((SELECT max(id) FROM ${table}), 0) + 1, false)`);
@@ -248,26 +262,47 @@ async function loadAll(
   const households = pops.map((p) => Math.round(p / householdSize));
   const hhByCode = new Map(planCommunes.map((f, i) => [f.properties.code, households[i]!]));
   const popByCode = new Map(planCommunes.map((f, i) => [f.properties.code, pops[i]!]));
-  const areaKm2 = new Map<string, number>();
-  for (const f of features) {
+  // One statement per kind of row, not one per unit: the rows and their ids are the same.
+  const unitRows = features.map((f) => {
     const p = f.properties;
-    const id = unitId.get(key(p.code, p.validFrom))!;
-    const parentId = p.parentCode ? unitId.get(key(p.parentCode, p.validFrom)) ?? null : null;
     const isPlanCommune = p.validFrom === plan.validFrom && p.level === plan.communeLevel;
-    const r = await client.query<{ km2: number }>(
-      `INSERT INTO admin_units (id, code, name, unit_type, level, parent_id, boundary, population, population_year, households, valid_from, valid_to, source)
-       VALUES ($1, $2, $3, $4, $5, $6, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($7), 4326)), $8, $9, $10, $11, $12, $13)
-       RETURNING ST_Area(boundary::geography) / 1e6 AS km2`,
-      [id, p.code, p.name, p.unitType, p.level, parentId, JSON.stringify(f.geometry), p.population, p.populationYear, isPlanCommune ? hhByCode.get(p.code) : null, p.validFrom, p.validTo, isPlanCommune ? `${p.source}; households estimated = population ÷ ${householdSize}` : p.source],
-    );
-    areaKm2.set(key(p.code, p.validFrom), r.rows[0]!.km2);
-  }
+    return {
+      id: unitId.get(key(p.code, p.validFrom))!,
+      code: p.code,
+      name: p.name,
+      unit_type: p.unitType,
+      level: p.level,
+      parent_id: p.parentCode ? unitId.get(key(p.parentCode, p.validFrom)) ?? null : null,
+      geometry: JSON.stringify(f.geometry),
+      population: p.population,
+      population_year: p.populationYear,
+      households: isPlanCommune ? hhByCode.get(p.code) : null,
+      valid_from: p.validFrom,
+      valid_to: p.validTo,
+      source: isPlanCommune ? `${p.source}; households estimated = population ÷ ${householdSize}` : p.source,
+    };
+  });
+  const inserted = await client.query<{ id: number; km2: number }>(
+    `INSERT INTO admin_units (id, code, name, unit_type, level, parent_id, boundary, population, population_year, households, valid_from, valid_to, source)
+     SELECT id, code, name, unit_type, level, parent_id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326)), population, population_year, households, valid_from, valid_to, source
+       FROM jsonb_to_recordset($1::jsonb) AS u(id int, code text, name text, unit_type text, level text, parent_id int, geometry text, population int, population_year int, households int, valid_from date, valid_to date, source text)
+      ORDER BY id
+     RETURNING id, ST_Area(boundary::geography) / 1e6 AS km2`,
+    [JSON.stringify(unitRows)],
+  );
+  const km2ById = new Map(inserted.rows.map((r) => [r.id, r.km2]));
+  const areaKm2 = new Map<string, number>();
+  for (const f of features) areaKm2.set(key(f.properties.code, f.properties.validFrom), km2ById.get(unitId.get(key(f.properties.code, f.properties.validFrom))!)!);
   // Commune area class (for the radio model where no village class applies), and roll households up the plan scheme.
-  for (const f of planCommunes) {
+  const classes = planCommunes.map((f) => {
     const p = f.properties;
     const density = (popByCode.get(p.code) ?? 0) / Math.max(areaKm2.get(key(p.code, p.validFrom))!, 0.01);
-    await client.query(`UPDATE admin_units SET area_class = $2 WHERE id = $1`, [unitId.get(key(p.code, p.validFrom)), villageAreaClass(config, p.unitType, density)]);
-  }
+    return [unitId.get(key(p.code, p.validFrom))!, villageAreaClass(config, p.unitType, density)] as const;
+  });
+  await client.query(`UPDATE admin_units a SET area_class = c.area_class FROM unnest($1::int[], $2::text[]) AS c(id, area_class) WHERE a.id = c.id`, [
+    classes.map((c) => c[0]),
+    classes.map((c) => c[1]),
+  ]);
   await client.query(
     `WITH RECURSIVE up AS (
        SELECT parent_id AS id, households FROM admin_units WHERE valid_from = $1 AND level = $2 AND parent_id IS NOT NULL
@@ -277,12 +312,27 @@ async function loadAll(
     [plan.validFrom, plan.communeLevel],
   );
   rows.admin_units = features.length;
-  for (const m of province.mappings) {
-    await client.query(
-      `INSERT INTO admin_unit_mappings (from_unit_id, to_unit_id, share, method, suspect, note, source) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [unitId.get(key(m.fromCode, m.fromValidFrom)), unitId.get(key(m.toCode, m.toValidFrom)), m.share, m.method, m.suspect, m.note, m.source],
-    );
-  }
+  // Mapping ids follow the file's order, as they did row by row.
+  await client.query(
+    `INSERT INTO admin_unit_mappings (from_unit_id, to_unit_id, share, method, suspect, note, source)
+     SELECT from_unit_id, to_unit_id, share, method, suspect, note, source
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (from_unit_id int, to_unit_id int, share real, method text, suspect boolean, note text, source text))
+            WITH ORDINALITY AS m(from_unit_id, to_unit_id, share, method, suspect, note, source, ord)
+      ORDER BY ord`,
+    [
+      JSON.stringify(
+        province.mappings.map((m) => ({
+          from_unit_id: unitId.get(key(m.fromCode, m.fromValidFrom)),
+          to_unit_id: unitId.get(key(m.toCode, m.toValidFrom)),
+          share: m.share,
+          method: m.method,
+          suspect: m.suspect,
+          note: m.note,
+          source: m.source,
+        })),
+      ),
+    ],
+  );
   rows.admin_unit_mappings = province.mappings.length;
 
   const centroid = await client.query<{ x: number; y: number }>(
