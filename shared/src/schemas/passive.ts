@@ -23,6 +23,18 @@ const ownedInput = {
   status: AssetStatus.optional(),
 };
 
+export const CreateOccupancyInput = z.strictObject({
+  /** Defaults to the caller's carrier. */
+  carrierId: Id.optional(),
+  slot: z.string().trim().min(1).max(LIMITS.codeMaxLength).nullable().optional(),
+  count: z.number().int().min(1).max(LIMITS.ductsMax).optional(),
+  since: IsoDate.optional(),
+  until: IsoDate.nullable().optional(),
+  contractRef: z.string().max(LIMITS.nameMaxLength).nullable().optional(),
+});
+/** Occupancy rows written with their structure, in the same transaction (create bodies only). */
+const withOccupancies = { occupancies: z.array(CreateOccupancyInput).max(LIMITS.ductsMax).optional() };
+
 export const Pole = z.object({
   ...owned,
   heightM: z.number(),
@@ -38,8 +50,9 @@ export const CreatePoleInput = z.strictObject({
   heightM: z.number().gt(0).max(LIMITS.heightMaxMeters).optional(),
   material: z.enum(['concrete', 'steel', 'wood', 'composite']).optional(),
   positionsTotal: z.number().int().min(1).max(LIMITS.ductsMax).optional(),
+  ...withOccupancies,
 });
-export const UpdatePoleInput = CreatePoleInput.partial().extend({ version: Version.optional() });
+export const UpdatePoleInput = CreatePoleInput.omit({ occupancies: true }).partial().extend({ version: Version.optional() });
 
 export const Manhole = z.object({
   ...owned,
@@ -53,8 +66,9 @@ export const CreateManholeInput = z.strictObject({
   geometry: PointInput,
   kind: z.enum(['manhole', 'handhole', 'chamber']).optional(),
   depthM: z.number().gt(0).max(100).nullable().optional(),
+  ...withOccupancies,
 });
-export const UpdateManholeInput = CreateManholeInput.partial().extend({ version: Version.optional() });
+export const UpdateManholeInput = CreateManholeInput.omit({ occupancies: true }).partial().extend({ version: Version.optional() });
 
 export const Conduit = z.object({
   ...owned,
@@ -75,7 +89,7 @@ const ductsFields = {
 };
 const ductsFit = (v: { ductsTotal?: number; ductsUsed?: number }) => v.ductsUsed === undefined || v.ductsTotal === undefined || v.ductsUsed <= v.ductsTotal;
 const ductsIssue = { message: 'used_exceeds_total: ducts used exceed ducts total', path: ['ductsUsed'] };
-export const CreateConduitInput = z.strictObject(ductsFields).refine(ductsFit, ductsIssue);
+export const CreateConduitInput = z.strictObject({ ...ductsFields, ...withOccupancies }).refine(ductsFit, ductsIssue);
 export const UpdateConduitInput = z.strictObject(ductsFields).partial().extend({ version: Version.optional() }).refine(ductsFit, ductsIssue);
 
 export const Trench = z.object({
@@ -97,7 +111,7 @@ const trenchFields = {
 };
 const capacityFit = (v: { capacityTotal?: number; capacityUsed?: number }) => v.capacityUsed === undefined || v.capacityTotal === undefined || v.capacityUsed <= v.capacityTotal;
 const capacityIssue = { message: 'used_exceeds_total: capacity used exceeds capacity total', path: ['capacityUsed'] };
-export const CreateTrenchInput = z.strictObject(trenchFields).refine(capacityFit, capacityIssue);
+export const CreateTrenchInput = z.strictObject({ ...trenchFields, ...withOccupancies }).refine(capacityFit, capacityIssue);
 export const UpdateTrenchInput = z.strictObject(trenchFields).partial().extend({ version: Version.optional() }).refine(capacityFit, capacityIssue);
 
 // ---------------------------------------------------------------- occupancy
@@ -119,15 +133,6 @@ export type Occupancy = z.infer<typeof Occupancy>;
 export const OccupancyForCarrier = Occupancy.omit({ contractRef: true });
 export const OccupancyResponse = responseOf(Occupancy, OccupancyForCarrier);
 
-export const CreateOccupancyInput = z.strictObject({
-  /** Defaults to the caller's carrier. */
-  carrierId: Id.optional(),
-  slot: z.string().trim().min(1).max(LIMITS.codeMaxLength).nullable().optional(),
-  count: z.number().int().min(1).max(LIMITS.ductsMax).optional(),
-  since: IsoDate.optional(),
-  until: IsoDate.nullable().optional(),
-  contractRef: z.string().max(LIMITS.nameMaxLength).nullable().optional(),
-});
 export type CreateOccupancyInput = z.infer<typeof CreateOccupancyInput>;
 export const UpdateOccupancyInput = CreateOccupancyInput.omit({ carrierId: true }).extend({ version: Version.optional() });
 export type UpdateOccupancyInput = z.infer<typeof UpdateOccupancyInput>;

@@ -1,8 +1,10 @@
 import {
-  Conduit, ConduitForCarrier, ConduitResponse, CreateConduitInput, CreateManholeInput, CreatePoleInput, CreateTrenchInput,
+  Conduit, ConduitForCarrier, ConduitResponse, CreateConduitInput, CreateManholeInput, CreateOccupancyInput, CreatePoleInput, CreateTrenchInput,
+  Occupancy, OccupancyForCarrier, OccupancyResponse, UpdateOccupancyInput,
   Manhole, ManholeForCarrier, ManholeResponse, Pole, PoleForCarrier, PoleResponse, Trench, TrenchForCarrier, TrenchResponse,
   UpdateConduitInput, UpdateManholeInput, UpdatePoleInput, UpdateTrenchInput,
 } from '@registry/shared/schemas/passive';
+import { createNested, type AttachmentKind } from '../registry/attachments';
 import type { ResourceDescriptor } from '../registry/resource';
 import { assetSorts, carrierOwned, lengthDerived, occupancyTenant, occupied, ownerCode } from '../registry/owned';
 
@@ -11,16 +13,27 @@ import { assetSorts, carrierOwned, lengthDerived, occupancyTenant, occupied, own
 
 function passive(base: Omit<ResourceDescriptor, 'owner' | 'write' | 'lifecycle' | 'idType' | 'references'> & { occupancyColumn: string }): ResourceDescriptor {
   const { occupancyColumn, ...rest } = base;
-  return {
+  const resource: ResourceDescriptor = {
     ...carrierOwned,
     idType: 'integer',
     ...rest,
+    // `occupancies` in a create body: written after the structure, in its transaction (see occupancyKinds).
+    nestedKeys: ['occupancies'],
+    hooks: {
+      afterCreate: async (w, row, input) => {
+        await createNested(occupancyKindOf.get(resource)!, w, row, input.occupancies, 'occupancies');
+      },
+    },
     fields: { ownerCarrierCode: { read: ownerCode, column: null }, ...rest.fields },
     filters: { tenant: occupancyTenant(occupancyColumn), ...rest.filters },
     sorts: { ...assetSorts, ...rest.sorts },
     references: [{ what: 'occupancies', sql: `SELECT 1 FROM occupancies WHERE ${occupancyColumn} = $1 LIMIT 1` }],
   };
+  return resource;
 }
+
+/** Each passive resource's occupancy kind (filled below, read by the create hook). */
+const occupancyKindOf = new Map<ResourceDescriptor, AttachmentKind>();
 
 const poleFree = `(t.positions_total - ${occupied('pole_id')})`;
 export const polesResource = passive({
@@ -96,3 +109,25 @@ export const PASSIVE = [
   { resource: conduitsResource, column: 'conduit_id', capacity: '(t.ducts_total - t.ducts_used)' },
   { resource: trenchesResource, column: 'trench_id', capacity: '(t.capacity_total - t.capacity_used)' },
 ] as const;
+
+/** Per-tenant occupancy (ducts, positions) of each passive structure kind. */
+export const occupancyKinds: AttachmentKind[] = PASSIVE.map(({ resource, column, capacity }) => {
+  const kind: AttachmentKind = {
+    segment: 'occupancies',
+    objectType: 'occupancy',
+    label: 'Occupancy',
+    table: 'occupancies',
+    parent: resource,
+    parentColumn: column,
+    parentField: 'structureId',
+    full: Occupancy,
+    others: OccupancyForCarrier,
+    response: OccupancyResponse,
+    createInput: CreateOccupancyInput,
+    updateInput: UpdateOccupancyInput,
+    dates: ['since', 'until'],
+    capacity: capacity ? { total: capacity.replaceAll('t.', 'p.'), used: 'sum(a.count)' } : null,
+  };
+  occupancyKindOf.set(resource, kind);
+  return kind;
+});

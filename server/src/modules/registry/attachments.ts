@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { project } from '@registry/shared/schemas/registry-common';
 import type { RequestContext } from '../../context';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors';
 import { assertVersion, type ExpectedVersion } from '../../lib/versioning';
 import { findById, isoTimestamp, normaliseRow, Params, prepared, TIMESTAMP_FIELDS } from './registry.queries';
 import type { RegistryService } from './registry.service';
@@ -52,7 +52,11 @@ export function attachmentSelectList(k: AttachmentKind, { json = false } = {}): 
     .join(', ');
 }
 
-export function createAttachmentService(k: AttachmentKind, registry: RegistryService) {
+/**
+ * The writes of one attachment kind inside an open transaction, without the
+ * HTTP service around them: a structure's create writes its nested rows with these.
+ */
+export function createAttachmentWriter(k: AttachmentKind) {
   const select = attachmentSelectList(k);
   const parentOwner = (parent: Row) => parent[k.parent.owner!.field];
 
@@ -134,6 +138,47 @@ export function createAttachmentService(k: AttachmentKind, registry: RegistrySer
     return row!;
   }
 
+  return { createWithin, rowsOf, viewOf, assertManage, assertCapacity, lockParent, touchParent };
+}
+
+/** Runs a nested write; its errors name the nested row (`occupancies.1.carrierId`). */
+export async function nested<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof AppError) {
+      if (error.details.length === 0) error.details.push({ path, message: error.message });
+      else for (const d of error.details) d.path = d.path ? `${path}.${d.path}` : path;
+    }
+    const pgError = error as { code?: string; constraint?: string };
+    if (pgError.code === '23505') {
+      throw new ConflictError(`${path} repeats an existing code`, {}, [{ path: `${path}.code`, message: `Already exists (${pgError.constraint ?? 'unique'})`, reason: 'duplicate' }]);
+    }
+    throw error;
+  }
+}
+
+/** Writes the rows of `nestedKey` in a parent's create body, each through the writer, naming the row on error. */
+export async function createNested(k: AttachmentKind, w: WriteContext, parent: Row, rows: unknown, nestedKey: string): Promise<Row[]> {
+  if (!Array.isArray(rows)) return [];
+  const writer = writerOf(k);
+  const out: Row[] = [];
+  for (const [i, row] of rows.entries()) out.push(await nested(`${nestedKey}.${i}`, () => writer.createWithin(w, parent, row as Row)));
+  return out;
+}
+
+const writers = new WeakMap<AttachmentKind, ReturnType<typeof createAttachmentWriter>>();
+function writerOf(k: AttachmentKind) {
+  let writer = writers.get(k);
+  if (!writer) {
+    writer = createAttachmentWriter(k);
+    writers.set(k, writer);
+  }
+  return writer;
+}
+
+export function createAttachmentService(k: AttachmentKind, registry: RegistryService) {
+  const { createWithin, rowsOf, viewOf, assertManage, assertCapacity, lockParent, touchParent } = writerOf(k);
   return {
     createWithin,
     rowsOf,

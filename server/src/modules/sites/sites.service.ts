@@ -1,8 +1,8 @@
 import type { CreateSiteInput, SiteDetail } from '@registry/shared/schemas/sites';
 import { project } from '@registry/shared/schemas/registry-common';
 import type { RequestContext } from '../../context';
-import { AppError, ConflictError, ValidationError } from '../../errors';
-import type { AttachmentService } from '../registry/attachments';
+import { ValidationError } from '../../errors';
+import { nested, type AttachmentService } from '../registry/attachments';
 import { assertCanRead, assertOwns, assertVisible, assertWritePolicy, projectFor } from '../registry/registry.access';
 import type { RegistryService } from '../registry/registry.service';
 import { scopeOf } from '../registry/resource';
@@ -16,23 +16,6 @@ import { findSiteDetail } from './sites.queries';
  * or nothing, one operation id in the change log); GET by id returns the site
  * with its sectors and tenancies, each through the caller's view.
  */
-/** Runs a nested write; its errors name the nested row (`sectors.1.carrierId`). */
-async function nested<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof AppError) {
-      if (error.details.length === 0) error.details.push({ path, message: error.message });
-      else for (const d of error.details) d.path = d.path ? `${path}.${d.path}` : path;
-    }
-    const pgError = error as { code?: string; constraint?: string };
-    if (pgError.code === '23505') {
-      throw new ConflictError(`${path} repeats an existing code`, {}, [{ path: `${path}.code`, message: `Already exists (${pgError.constraint ?? 'unique'})`, reason: 'duplicate' }]);
-    }
-    throw error;
-  }
-}
-
 export function createSitesService(registry: RegistryService, tenancies: AttachmentService) {
   async function detail(ctx: RequestContext, id: number): Promise<SiteDetail> {
     const scope = scopeOf(ctx.actor);
