@@ -481,16 +481,29 @@ export function rowFilterSql(layer: LayerDefinition, audience: Audience): string
 
 /**
  * Compiles `:name` placeholders (pgbench's syntax, so the benchmark runs the
- * very same text) to `$1…$n` for node-postgres, in order of first use.
- * `::type` casts are left alone.
+ * very same text) to `$1…$n` for node-postgres, in order of first use, once
+ * per statement: `names` gives the value of each `$n`. `::type` casts are left alone.
  */
-export function compileNamed(template: string, values: Record<string, unknown>): { text: string; values: unknown[] } {
-  const order: string[] = [];
+export function compileTemplate(template: string): { text: string; names: string[] } {
+  const names: string[] = [];
   const text = template.replace(/(?<![:\w]):([a-z_][a-z0-9_]*)/g, (_, name: string) => {
-    if (!(name in values)) throw new Error(`no value for :${name}`);
-    let index = order.indexOf(name);
-    if (index < 0) index = order.push(name) - 1;
+    let index = names.indexOf(name);
+    if (index < 0) index = names.push(name) - 1;
     return `$${index + 1}`;
   });
-  return { text, values: order.map((n) => values[n]) };
+  return { text, names };
+}
+
+/** The values of a compiled statement's `$1…$n`, by name. */
+export function bindNamed(names: readonly string[], values: Record<string, unknown>): unknown[] {
+  return names.map((name) => {
+    if (!(name in values)) throw new Error(`no value for :${name}`);
+    return values[name];
+  });
+}
+
+/** compileTemplate and bindNamed at once, for statements run once. */
+export function compileNamed(template: string, values: Record<string, unknown>): { text: string; values: unknown[] } {
+  const { text, names } = compileTemplate(template);
+  return { text, values: bindNamed(names, values) };
 }

@@ -73,6 +73,11 @@ export class TileCache {
     return this.epochs.get(source) ?? 0;
   }
 
+  /** Marks the source changed without dropping anything yet: tiles being made now are not stored. */
+  bump(source: string): void {
+    this.epochs.set(source, this.epoch(source) + 1);
+  }
+
   /**
    * Stores a tile unless its source was invalidated while it was being made
    * (the tile may predate the edit).
@@ -84,7 +89,7 @@ export class TileCache {
 
   /** Drops the source's tiles that meet any of the extents; no extents = all of the source's tiles. */
   invalidate(source: string, bboxes: BBox[]): number {
-    this.epochs.set(source, this.epoch(source) + 1);
+    this.bump(source);
     if (!this.lru) return 0;
     const doomed: string[] = [];
     for (const [key, tile] of this.lru.entries()) {

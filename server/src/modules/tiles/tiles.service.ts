@@ -6,7 +6,7 @@ import type { BBox } from '@registry/shared/geo/geometry';
 import type { Actor } from '../../context';
 import { BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors';
 import type { AssetsChanged, RegistryEvents } from '../../lib/events';
-import { audienceOf, compileNamed, fieldsFor, findLayer, LAYERS, layerVisibleTo, PLAN_PERIOD_DATE, type Audience, type LayerDefinition } from '../layers/catalogue';
+import { audienceOf, fieldsFor, findLayer, LAYERS, layerVisibleTo, PLAN_PERIOD_DATE, type Audience, type LayerDefinition } from '../layers/catalogue';
 import { TileCache, type CachedTile } from './tile-cache';
 import {
   BASEMAP_FIELDS,
@@ -15,9 +15,13 @@ import {
   carrierIdByCode,
   layerTileTemplate,
   provinceExtent,
+  reachExtents,
   runTileQuery,
+  type Reach,
   TILE_BUFFER,
   TILE_EXTENT,
+  tileStatement,
+  type TileStatement,
 } from './tiles.queries';
 
 const gzip = promisify(gzipCallback);
@@ -51,13 +55,7 @@ export interface TileServiceDeps {
   /** Byte budget of the tile cache; 0 turns it off. */
   cacheBytes: number;
   events?: RegistryEvents;
-  /**
-   * How far a site's or sector's coverage may reach, metres: an edit of one
-   * also drops the village tiles this far around it (the coverage engine
-   * recomputes those villages' shares).
-   */
-  coverageReachM?: number;
-  /** The same for an access point (FTTH drop distance plus slack), metres. */
+  /** How far an access point's FTTH reach may go (drop distance plus slack), metres: its edit drops the villages this close. */
   accessPointReachM?: number;
 }
 
@@ -85,46 +83,52 @@ export interface TileResult {
 
 export type TileService = ReturnType<typeof createTileService>;
 
-/** Which tile sources an edit of a layer touches, and how far around the edit. */
-function touchedSources(layer: string, reach: { coverageM: number; accessPointM: number }): { source: string; widenM: number }[] {
+const AS_IS: Reach = { grow: 'none', villages: false };
+const VILLAGES_AS_IS: Reach = { grow: 'none', villages: true };
+const FOOTPRINTS: Reach = { grow: 'footprints', villages: false };
+const VILLAGES_IN_FOOTPRINTS: Reach = { grow: 'footprints', villages: true };
+
+/** Which tile sources an edit of a layer touches, and how far. */
+function touchedSources(layer: string, accessPointReachM: number): { source: string; reach: Reach }[] {
   switch (layer) {
     case 'sites':
+      // A site's sectors hang on it; the coverage engine recomputed the villages under their old and new footprints.
       return [
-        { source: 'sites', widenM: 0 },
-        { source: 'sectors', widenM: reach.coverageM },
-        { source: 'villages', widenM: reach.coverageM },
+        { source: 'sites', reach: AS_IS },
+        { source: 'sectors', reach: FOOTPRINTS },
+        { source: 'villages', reach: VILLAGES_IN_FOOTPRINTS },
       ];
     case 'sectors':
       return [
-        { source: 'sectors', widenM: 0 },
-        { source: 'villages', widenM: reach.coverageM },
+        { source: 'sectors', reach: FOOTPRINTS },
+        { source: 'villages', reach: VILLAGES_IN_FOOTPRINTS },
       ];
     case 'access-points':
       return [
-        { source: 'access-points', widenM: 0 },
-        { source: 'villages', widenM: reach.accessPointM },
+        { source: 'access-points', reach: AS_IS },
+        { source: 'villages', reach: { grow: accessPointReachM, villages: true } },
       ];
     case 'locations':
-      // Households moved or added: the village's shares are recomputed.
-      return [{ source: 'villages', widenM: 0 }];
+      // Households moved or added: their village's shares are recomputed.
+      return [{ source: 'villages', reach: VILLAGES_AS_IS }];
     case 'villages':
     case 'village-coverage':
     case 'coverage':
       return [
-        { source: 'villages', widenM: 0 },
-        { source: BASEMAP, widenM: 0 },
+        { source: 'villages', reach: VILLAGES_AS_IS },
+        { source: BASEMAP, reach: AS_IS },
       ];
     case 'admin-units':
       return [
-        { source: 'admin-units', widenM: 0 },
-        { source: 'villages', widenM: 0 },
-        { source: BASEMAP, widenM: 0 },
+        { source: 'admin-units', reach: AS_IS },
+        { source: 'villages', reach: VILLAGES_AS_IS },
+        { source: BASEMAP, reach: AS_IS },
       ];
     case 'carriers':
       // A renamed carrier code shows in every owned layer: drop them whole.
-      return LAYERS.filter((l) => l.ownerSql).map((l) => ({ source: l.id, widenM: Number.POSITIVE_INFINITY }));
+      return LAYERS.filter((l) => l.ownerSql).map((l) => ({ source: l.id, reach: 'all' as const }));
     default:
-      return findLayer(layer) ? [{ source: layer, widenM: 0 }] : [];
+      return findLayer(layer) ? [{ source: layer, reach: AS_IS }] : [];
   }
 }
 
@@ -147,34 +151,65 @@ export function createTileService(deps: TileServiceDeps) {
     : null;
   const pool = ownPool ?? deps.pool;
   const cache = new TileCache(deps.cacheBytes, TILE_BUFFER / TILE_EXTENT);
-  const reach = { coverageM: deps.coverageReachM ?? 20_000, accessPointM: deps.accessPointReachM ?? 2_000 };
-  const templates = new Map<string, string>();
+  const accessPointReachM = deps.accessPointReachM ?? 2_000;
+  /** Compiled tile statements by variant (source, audience kind, carrier coverage, day). */
+  const statements = new Map<string, TileStatement>();
   const carrierIds = new Map<string, number | null>();
 
+  /**
+   * Invalidations still waiting for their extents from the database (footprints,
+   * villages): tile requests wait for them, so none is answered from a tile the
+   * edit made stale.
+   */
+  let pendingInvalidation: Promise<void> | null = null;
+
   function onAssetsChanged(change: AssetsChanged) {
-    const bySource = new Map<string, BBox[] | 'all'>();
+    if (change.layers.includes('carriers')) carrierIds.clear();
+    const wanted = new Map<string, Reach[]>();
     for (const layer of change.layers) {
-      for (const { source, widenM } of touchedSources(layer, reach)) {
-        const previous = bySource.get(source);
-        if (previous === 'all' || change.bboxes.length === 0 || !Number.isFinite(widenM)) {
-          bySource.set(source, 'all');
-          continue;
-        }
-        bySource.set(source, [...(previous ?? []), ...change.bboxes.map((b) => widen(b, widenM))]);
-      }
-      if (layer === 'carriers') carrierIds.clear();
+      for (const { source, reach } of touchedSources(layer, accessPointReachM)) wanted.set(source, [...(wanted.get(source) ?? []), reach]);
     }
-    for (const [source, bboxes] of bySource) cache.invalidate(source, bboxes === 'all' ? [] : bboxes);
+    const now: [string, BBox[]][] = [];
+    const later: [string, Reach[]][] = [];
+    for (const [source, reaches] of wanted) {
+      if (change.bboxes.length === 0 || reaches.includes('all')) now.push([source, []]);
+      else if (reaches.every((r) => r !== 'all' && !r.villages && r.grow !== 'footprints')) {
+        now.push([source, reaches.flatMap((r) => change.bboxes.map((b) => widen(b, r !== 'all' && typeof r.grow === 'number' ? r.grow : 0)))]);
+      } else later.push([source, reaches]);
+    }
+    for (const [source, bboxes] of now) cache.invalidate(source, bboxes);
+    if (later.length === 0) return;
+    // Tiles made from here on may predate the edit's extents being known: not cached.
+    for (const [source] of later) cache.bump(source);
+    const work = Promise.all(
+      later.map(async ([source, reaches]) => {
+        try {
+          const boxes: BBox[] = [];
+          for (const reach of reaches) if (reach !== 'all') boxes.push(...(await reachExtents(pool, change.bboxes, reach)));
+          cache.invalidate(source, boxes.length > 0 ? boxes : change.bboxes);
+        } catch {
+          cache.invalidate(source, []); // extents unknown: drop the source's tiles
+        }
+      }),
+    ).then(() => undefined);
+    const previous = pendingInvalidation;
+    const settled = (previous ? Promise.all([previous, work]).then(() => undefined) : work).finally(() => {
+      if (pendingInvalidation === settled) pendingInvalidation = null;
+    });
+    pendingInvalidation = settled;
   }
   deps.events?.on('assets-changed', onAssetsChanged);
 
-  function template(key: string, make: () => string): string {
-    let text = templates.get(key);
-    if (!text) {
-      text = make();
-      templates.set(key, text);
+  /** A variant's statement, built and compiled on its first request only. */
+  function statementFor(key: string, name: string | undefined, make: () => string): TileStatement {
+    let statement = statements.get(key);
+    if (!statement) {
+      // Past days (?date=) are unbounded: keep the map from growing without end.
+      if (statements.size >= 1000) statements.clear();
+      statement = tileStatement(name, make());
+      statements.set(key, statement);
     }
-    return text;
+    return statement;
   }
 
   async function resolveCoverageCarrier(layer: LayerDefinition, audience: Audience, code: string | undefined): Promise<number | null> {
@@ -201,27 +236,20 @@ export function createTileService(deps: TileServiceDeps) {
     return date;
   }
 
-  async function makeTile(
-    key: string,
-    source: string,
-    z: number,
-    x: number,
-    y: number,
-    statement: { name: string | undefined; template: string; values: Record<string, unknown> },
-  ): Promise<CachedTile> {
+  async function makeTile(key: string, source: string, z: number, x: number, y: number, statement: TileStatement, values: Record<string, unknown>): Promise<CachedTile> {
     const epoch = cache.epoch(source);
-    const mvt = statement.name
-      ? await runTileQuery(pool, statement.name, statement.template, statement.values)
-      : await runUnnamed(pool, statement.template, statement.values);
+    const mvt = await runTileQuery(pool, statement, values);
     const empty = mvt.length === 0;
+    const gzip = empty ? mvt : await compress(mvt);
     const tile: CachedTile = {
       source,
       z,
       x,
       y,
       empty,
-      gzip: empty ? mvt : await compress(mvt),
-      etag: empty ? '' : `W/"${createHash('sha1').update(mvt).digest('base64url').slice(0, 22)}"`,
+      gzip,
+      // Of the compressed bytes (a third of the tile's; gzip at a fixed level is deterministic, so equal tiles get equal tags).
+      etag: empty ? '' : `W/"${createHash('sha1').update(gzip).digest('base64url').slice(0, 22)}"`,
     };
     cache.set(key, tile, epoch);
     return tile;
@@ -230,6 +258,11 @@ export function createTileService(deps: TileServiceDeps) {
   return {
     cache,
     onAssetsChanged,
+
+    /** Resolves once every invalidation under way has dropped its tiles (tests). */
+    async settled() {
+      while (pendingInvalidation) await pendingInvalidation;
+    },
 
     async close() {
       await ownPool?.end();
@@ -240,17 +273,15 @@ export function createTileService(deps: TileServiceDeps) {
       checkAddress(z, x, y);
       const audience = audienceOf(request.actor);
       let key: string;
-      let statement: { name: string | undefined; template: string; values: Record<string, unknown> };
+      let statement: TileStatement;
+      let values: Record<string, unknown>;
       let personal = false;
       if (source === BASEMAP) {
         const day = checkDay(request.date);
         if (z > BASEMAP_LAYERS.province.maxZoom) return { gzip: Buffer.alloc(0), empty: true, etag: null, cacheHit: false, personal };
         key = `${source}|${day}|${z}/${x}/${y}`;
-        statement = {
-          name: day === PLAN_PERIOD_DATE ? 'tile:basemap' : undefined,
-          template: template(`basemap|${day}`, () => basemapTileTemplate(day)),
-          values: { z, x, y },
-        };
+        statement = statementFor(`basemap|${day}`, day === PLAN_PERIOD_DATE ? 'tile:basemap' : undefined, () => basemapTileTemplate(day));
+        values = { z, x, y };
       } else {
         const layer = findLayer(source);
         if (!layer) throw new NotFoundError('Tile layer', source);
@@ -261,19 +292,19 @@ export function createTileService(deps: TileServiceDeps) {
         const who = audience.kind === 'carrier' ? `c${audience.carrierId}` : audience.kind;
         personal = audience.kind !== 'public';
         key = `${source}|${who}|${coverageCarrier ?? ''}|${day ?? ''}|${z}/${x}/${y}`;
-        const values: Record<string, unknown> = { z, x, y };
+        values = { z, x, y };
         if (audience.kind === 'carrier') values.carrier = audience.carrierId;
         if (coverageCarrier !== null) values.cov_carrier = coverageCarrier;
-        const variant = `${source}|${audience.kind}|${coverageCarrier !== null}|${day ?? ''}`;
-        statement = {
-          name: day === undefined || day === PLAN_PERIOD_DATE ? `tile:${source}:${audience.kind}:${coverageCarrier !== null ? 'c' : 'a'}` : undefined,
-          template: template(variant, () => layerTileTemplate(layer, audience, { coverageCarrier: coverageCarrier !== null, day })),
-          values,
-        };
+        statement = statementFor(
+          `${source}|${audience.kind}|${coverageCarrier !== null}|${day ?? ''}`,
+          day === undefined || day === PLAN_PERIOD_DATE ? `tile:${source}:${audience.kind}:${coverageCarrier !== null ? 'c' : 'a'}` : undefined,
+          () => layerTileTemplate(layer, audience, { coverageCarrier: coverageCarrier !== null, day }),
+        );
       }
+      if (pendingInvalidation) await pendingInvalidation;
       const cached = cache.get(key);
       if (cached) return { gzip: cached.gzip, empty: cached.empty, etag: cached.etag || null, cacheHit: true, personal };
-      const tile = await makeTile(key, source, z, x, y, statement);
+      const tile = await makeTile(key, source, z, x, y, statement, values);
       return { gzip: tile.gzip, empty: tile.empty, etag: tile.etag || null, cacheHit: false, personal };
     },
 
@@ -336,10 +367,4 @@ export function createTileService(deps: TileServiceDeps) {
       };
     },
   };
-}
-
-async function runUnnamed(pool: pg.Pool, template: string, values: Record<string, unknown>): Promise<Buffer> {
-  const { text, values: params } = compileNamed(template, values);
-  const r = await pool.query<{ mvt: Buffer }>(text, params);
-  return r.rows[0]?.mvt ?? Buffer.alloc(0);
 }

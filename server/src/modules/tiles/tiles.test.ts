@@ -6,7 +6,7 @@ import { PbfReader } from 'pbf';
 import { buildTestApp, createTestUser, testDatabase, unique } from '../../../test/helpers';
 import { createOpenDataFixture, createTestToken, DENSE_POINT, FAR_POINT, SECRET_CONTACT, SECRET_CONTRACT, SECRET_RENT, tileOf, type OpenDataFixture } from '../layers/test-fixtures';
 import { LAYERS } from '../layers/catalogue';
-import { TileCache, tileBBox } from './tile-cache';
+import { bboxesIntersect, TileCache, tileBBox } from './tile-cache';
 
 const db = testDatabase();
 let app: FastifyInstance;
@@ -221,15 +221,56 @@ describe('vector tiles', () => {
     expect(farAfter.res.headers.etag).toBe(farBefore.res.headers.etag);
   });
 
-  it('a site edit also drops the village tiles around it (coverage recomputed there), not far ones', async () => {
-    const near = tileOf(DENSE_POINT[0], DENSE_POINT[1], 14);
-    const far = tileOf(FAR_POINT[0] - 0.05, 21.3, 14); // the grid's villages end at 106.2
-    const nearVillages = tileOf(106.02, 21.02, 13);
-    for (const t of [near, nearVillages]) await getTile(`/tiles/villages/${t.z}/${t.x}/${t.y}.mvt`);
-    await getTile(`/tiles/basemap/${far.z}/${far.x}/${far.y}.mvt`);
-    app.events.emit('assets-changed', { layers: ['sites'], bboxes: [[DENSE_POINT[0], DENSE_POINT[1], DENSE_POINT[0], DENSE_POINT[1]]] });
-    for (const t of [near, nearVillages]) expect((await getTile(`/tiles/villages/${t.z}/${t.x}/${t.y}.mvt`)).res.headers['x-tile-cache']).not.toBe('hit');
-    expect((await getTile(`/tiles/basemap/${far.z}/${far.x}/${far.y}.mvt`)).res.headers['x-tile-cache']).toBe('hit');
+  it('a site edit drops the village tiles under its sectors\' footprints, not those further off (a point-only event: footprints looked up)', async () => {
+    // Site 0 carries a 1500 m disc sector: villages meeting the disc are recomputed, so every tile showing them is dropped.
+    const { lon, lat } = (await db.pool.query<{ lon: number; lat: number }>(`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM sites WHERE id = $1`, [fx.denseSiteIds[0]])).rows[0]!;
+    const under = tileOf(lon, lat, 14);
+    const sameVillage = tileOf(106.02, 21.02, 13); // in the village west of the site, which the disc reaches
+    const farther = tileOf(106.17, 21.17, 14); // ~18 km off: inside the old constant 20 km reach, outside the footprints' villages
+    for (const t of [under, sameVillage, farther]) await getTile(`/tiles/villages/${t.z}/${t.x}/${t.y}.mvt`);
+    app.events.emit('assets-changed', { layers: ['sites'], bboxes: [[lon, lat, lon, lat]] });
+    for (const t of [under, sameVillage]) expect((await getTile(`/tiles/villages/${t.z}/${t.x}/${t.y}.mvt`)).res.headers['x-tile-cache'], `${t.z}/${t.x}/${t.y}`).toBe('miss');
+    expect((await getTile(`/tiles/villages/${farther.z}/${farther.x}/${farther.y}.mvt`)).res.headers['x-tile-cache']).toBe('hit');
+  });
+
+  it('a sector edit changes the ETag of a tile its new footprint\'s village reaches, and leaves a far tile\'s ETag and cache entry alone', async () => {
+    const sector = (await db.pool.query<{ id: number; footprint: string }>(`SELECT id, footprint::text FROM sectors WHERE site_id = $1`, [fx.denseSiteIds[0]])).rows[0]!;
+    // The village east of the site, [106.04, 106.08] × [21.00, 21.06]; a tile in its south-east corner, clear of the footprints.
+    const village = fx.villageIds[5]!;
+    const corner = tileOf(106.078, 21.003, 15);
+    const far = tileOf(106.17, 21.17, 14);
+    const villageUrl = (t: { z: number; x: number; y: number }) => `/tiles/villages/${t.z}/${t.x}/${t.y}.mvt`;
+    const before = await getTile(villageUrl(corner));
+    const farBefore = await getTile(villageUrl(far));
+    expect(features(before.tile, 'villages').map((f) => f.id)).toContain(village);
+    expect((await getTile(villageUrl(far))).res.headers['x-tile-cache']).toBe('hit');
+    try {
+      // What the registry does: the new footprint (2500 m) committed with the recomputed shares, then the event with the old and new footprints' extents.
+      const extents = (
+        await db.pool.query<{ x0: number; y0: number; x1: number; y1: number }>(
+          `WITH old AS (SELECT footprint AS g FROM sectors WHERE id = $1),
+                upd AS (UPDATE sectors t SET footprint = ST_Buffer(s.geom::geography, 2500)::geometry FROM sites s WHERE t.id = $1 AND s.id = t.site_id RETURNING t.footprint AS g)
+           SELECT ST_XMin(g) AS x0, ST_YMin(g) AS y0, ST_XMax(g) AS x1, ST_YMax(g) AS y1 FROM (SELECT g FROM old UNION ALL SELECT g FROM upd) x`,
+          [sector.id],
+        )
+      ).rows.map((r): [number, number, number, number] => [r.x0, r.y0, r.x1, r.y1]);
+      await db.pool.query(`UPDATE village_coverage SET share = 0.9, covered_units = 90 WHERE village_id = $1 AND technology = '4G' AND carrier_id IS NULL`, [village]);
+      // The corner tile (with its buffer) is outside both footprints' boxes: only the village's own extent brings it in.
+      const cornerBox = tileBBox(corner.z, corner.x, corner.y, 64 / 4096);
+      for (const e of extents) expect(bboxesIntersect(cornerBox, e)).toBe(false);
+      app.events.emit('assets-changed', { layers: ['sectors'], bboxes: extents });
+
+      const after = await getTile(villageUrl(corner));
+      expect(after.res.headers['x-tile-cache']).toBe('miss');
+      expect(after.res.headers.etag).not.toBe(before.res.headers.etag);
+      expect(features(after.tile, 'villages').find((f) => f.id === village)!.properties.share_4g).toBeCloseTo(0.9, 4);
+      const farAfter = await getTile(villageUrl(far));
+      expect(farAfter.res.headers['x-tile-cache']).toBe('hit');
+      expect(farAfter.res.headers.etag).toBe(farBefore.res.headers.etag);
+    } finally {
+      await db.pool.query(`UPDATE sectors SET footprint = $2::geometry WHERE id = $1`, [sector.id, sector.footprint]);
+      await db.pool.query(`UPDATE village_coverage SET share = 5 / 24.0, covered_units = 21 WHERE village_id = $1 AND technology = '4G' AND carrier_id IS NULL`, [village]);
+    }
   });
 
   it('describes every layer with TileJSON 3.0 listing only the fields the caller gets', async () => {
