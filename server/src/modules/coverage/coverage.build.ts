@@ -4,6 +4,7 @@
 // (migration 0008), then swapped into the live tables in a short final step
 // that writes only the rows that differ.
 import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { contributorsSql, FOOTPRINT_CHANGED_SQL, gapDrawnWhen, gapSql, thresholdSql, type DerivedFootprint, type Runner } from './coverage.queries';
 
 /**
@@ -53,30 +54,65 @@ export async function buildContributors(db: Runner, discWkt: string, srid: numbe
   // Built after the load (a sorted build), not row by row.
   await db.query('CREATE INDEX coverage_build_contributors_reach_gix ON coverage_build_contributors USING gist (reach)');
   await db.query('CREATE INDEX coverage_build_contributors_key ON coverage_build_contributors (kind, source_id, technology)');
-  await db.query('ANALYZE coverage_build_contributors');
-}
-
-const passBytea = (value: Buffer) => value;
-/** Binary results: bytea as the raw bytes, the rest as pg's binary parsers read them. */
-function binaryTypes(types: typeof pg.types) {
-  return { getTypeParser: (oid: number, format?: string) => (format === 'binary' && oid === 17 ? passBytea : types.getTypeParser(oid, format as 'text')) };
 }
 
 /**
- * Reads a query through a cursor in binary, batch by batch (the national
- * dataset's 12.7 million locations never sit in memory as row objects).
+ * Streams a query's rows as COPY ... TO STDOUT (FORMAT binary) and hands
+ * each row to onRow as the buffer and the offsets/lengths of its fields
+ * (fields[2i] = start, fields[2i + 1] = length, -1 for null). No row objects:
+ * the national dataset's 12.7 million locations are read as a byte stream.
  */
-export async function forEachBinaryBatch<T>(client: pg.PoolClient | pg.Client, types: typeof pg.types, text: string, onBatch: (rows: T[]) => void, batch = 200_000): Promise<void> {
-  const name = `coverage_cursor_${Math.random().toString(36).slice(2)}`;
-  await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`);
-  try {
-    for (;;) {
-      const r = await client.query<T & object>({ text: `FETCH ${batch} FROM ${name}`, binary: true, types: binaryTypes(types) } as pg.QueryConfig);
-      if (r.rows.length > 0) onBatch(r.rows);
-      if (r.rows.length < batch) break;
+export async function copyBinaryRows(client: pg.PoolClient | pg.Client, query: string, onRow: (buf: Buffer, fields: Int32Array) => void): Promise<void> {
+  const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT binary)`));
+  const fields = new Int32Array(64);
+  let rest: Buffer = Buffer.alloc(0);
+  let headerDone = false;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let o = 0;
+    if (!headerDone) {
+      if (buf.length < 19) {
+        rest = buf;
+        continue;
+      }
+      const extension = buf.readInt32BE(15);
+      if (buf.length < 19 + extension) {
+        rest = buf;
+        continue;
+      }
+      o = 19 + extension;
+      headerDone = true;
     }
-  } finally {
-    await client.query(`CLOSE ${name}`);
+    for (;;) {
+      if (buf.length - o < 2) break;
+      const n = buf.readInt16BE(o);
+      if (n === -1) {
+        o = buf.length;
+        break;
+      }
+      let p = o + 2;
+      let complete = true;
+      for (let i = 0; i < n; i++) {
+        if (buf.length - p < 4) {
+          complete = false;
+          break;
+        }
+        const len = buf.readInt32BE(p);
+        p += 4;
+        if (len > 0 && buf.length - p < len) {
+          complete = false;
+          break;
+        }
+        fields[2 * i] = p;
+        fields[2 * i + 1] = len;
+        if (len > 0) p += len;
+      }
+      if (!complete) break;
+      onRow(buf, fields);
+      o = p;
+    }
+    rest = o < buf.length ? Buffer.from(buf.subarray(o)) : Buffer.alloc(0);
+    buf = rest;
   }
 }
 

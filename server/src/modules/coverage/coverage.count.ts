@@ -18,6 +18,15 @@ export interface Footprint {
   minY: number;
   maxX: number;
   maxY: number;
+  /**
+   * Quick accept: for a convex footprint without holes, a disc around the
+   * mean of its vertices that lies inside it (centre cx, cy; squared radius,
+   * shrunk by 0.2 % so that no point near an edge is decided by it); 0 when
+   * the footprint is not convex (a wedge wider than 180°).
+   */
+  cx: number;
+  cy: number;
+  inner2: number;
 }
 
 /** Parses an ISO WKB Polygon (as returned by ST_AsBinary) into rings of x,y pairs. */
@@ -61,6 +70,10 @@ export function ringContains(ring: Float64Array, x: number, y: number): boolean 
 
 export function footprintContains(f: Footprint, x: number, y: number): boolean {
   if (x < f.minX || x > f.maxX || y < f.minY || y > f.maxY) return false;
+  // Inside the inscribed disc of a convex footprint: inside, with no edge to test.
+  const dx = x - f.cx;
+  const dy = y - f.cy;
+  if (dx * dx + dy * dy < f.inner2) return true;
   if (!ringContains(f.ring, x, y)) return false;
   for (const h of f.holes) if (ringContains(h, x, y)) return false;
   return true;
@@ -174,7 +187,49 @@ export function footprintFromWkb(technology: string, carrierId: number, wkb: Buf
     minY = Math.min(minY, ring![i + 1]!);
     maxY = Math.max(maxY, ring![i + 1]!);
   }
-  return { technology, carrierId, ring: ring!, holes, minX, minY, maxX, maxY };
+  return { technology, carrierId, ring: ring!, holes, minX, minY, maxX, maxY, ...innerDisc(ring!, holes.length > 0) };
+}
+
+/**
+ * The quick-accept disc of a ring (see Footprint.inner2): convex (every turn
+ * the same way) and without holes, else none. The mean of a convex ring's
+ * vertices lies inside it; the distance from it to the nearest edge line
+ * bounds a disc inside the polygon.
+ */
+export function innerDisc(ring: Float64Array, hasHoles: boolean): { cx: number; cy: number; inner2: number } {
+  const n = ring.length / 2 - 1; // closed ring: last vertex repeats the first
+  if (hasHoles || n < 3) return { cx: 0, cy: 0, inner2: 0 };
+  let cx = 0;
+  let cy = 0;
+  for (let i = 0; i < n; i++) {
+    cx += ring[2 * i]!;
+    cy += ring[2 * i + 1]!;
+  }
+  cx /= n;
+  cy /= n;
+  let sign = 0;
+  let min2 = Infinity;
+  for (let i = 0; i < n; i++) {
+    const x0 = ring[2 * i]!;
+    const y0 = ring[2 * i + 1]!;
+    const x1 = ring[2 * i + 2]!;
+    const y1 = ring[2 * i + 3]!;
+    const x2 = ring[2 * ((i + 1) % n) + 2]!;
+    const y2 = ring[2 * ((i + 1) % n) + 3]!;
+    const turn = (x1 - x0) * (y2 - y1) - (y1 - y0) * (x2 - x1);
+    if (turn !== 0) {
+      if (sign === 0) sign = Math.sign(turn);
+      else if (Math.sign(turn) !== sign) return { cx: 0, cy: 0, inner2: 0 };
+    }
+    const ex = x1 - x0;
+    const ey = y1 - y0;
+    const len2 = ex * ex + ey * ey;
+    if (len2 === 0) continue;
+    const cross = ex * (cy - y0) - ey * (cx - x0);
+    min2 = Math.min(min2, (cross * cross) / len2);
+  }
+  if (sign === 0 || !Number.isFinite(min2)) return { cx: 0, cy: 0, inner2: 0 };
+  return { cx, cy, inner2: min2 * 0.996 };
 }
 
 export interface LocationRow {

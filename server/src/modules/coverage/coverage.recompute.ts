@@ -22,7 +22,7 @@
 // counts, shares and gaps applied. The change in covered units is counted in
 // TypeScript with the same point-in-polygon test as the full count.
 
-import pg from 'pg';
+import type pg from 'pg';
 import type { Technology } from '@registry/shared/enums';
 import type { AreaClass } from '@registry/shared/enums';
 import { PARAMETER_KEYS, environmentsFor, maplDbFor, parameter } from '@registry/shared/radio/parameters';
@@ -60,7 +60,7 @@ import {
   buildFootprints,
   buildGaps,
   deletePendingEdits,
-  forEachBinaryBatch,
+  copyBinaryRows,
   lockChangedSectorsNoWait,
   selectBuildGapVillages,
   selectPendingEdits,
@@ -164,7 +164,7 @@ function phaseTimer(options: FullRecomputeOptions) {
  * Stages footprints, contributors and counts from the transaction's
  * snapshot (client must be inside a transaction).
  */
-async function buildStaged(client: pg.PoolClient | pg.Client, ctx: ModelContext, types: typeof pg.types, phase: (name: string) => void): Promise<void> {
+async function buildStaged(client: pg.PoolClient | pg.Client, ctx: ModelContext, phase: (name: string) => void): Promise<void> {
   const db = pgRunner(client);
   await buildFootprints(db, ctx.srid, deriveFootprints(await selectSectorRadioInputs(db, null), ctx.params));
   phase('ranges and footprints');
@@ -173,29 +173,28 @@ async function buildStaged(client: pg.PoolClient | pg.Client, ctx: ModelContext,
   // Counting in TypeScript over the staged polygons (see coverage.count.ts),
   // both read in binary through cursors.
   const footprints: Footprint[] = [];
-  await forEachBinaryBatch<{ technology: string; carrier_id: number; wkb: Buffer }>(
-    client,
-    types,
-    'SELECT technology, carrier_id, ST_AsBinary(reach) AS wkb FROM coverage_build_contributors',
-    (rows) => {
-      for (const r of rows) footprints.push(footprintFromWkb(r.technology, r.carrier_id, r.wkb));
-    },
-  );
+  await copyBinaryRows(client, 'SELECT technology, carrier_id, ST_AsBinary(reach) FROM coverage_build_contributors', (buf, f) => {
+    footprints.push(footprintFromWkb(buf.toString('latin1', f[0]!, f[0]! + f[1]!), buf.readInt32BE(f[2]!), buf.subarray(f[4]!, f[4]! + f[5]!)));
+  });
   phase('read footprints');
   const chunks: LocationPoints[] = [];
-  await forEachBinaryBatch<{ v: number; u: number; x: number; y: number }>(
-    client,
-    types,
-    'SELECT village_id AS v, units AS u, ST_X(geom) AS x, ST_Y(geom) AS y FROM locations',
-    (rows) => {
-      chunks.push({
-        villageId: Int32Array.from(rows, (p) => p.v),
-        units: Int32Array.from(rows, (p) => p.u),
-        x: Float64Array.from(rows, (p) => p.x),
-        y: Float64Array.from(rows, (p) => p.y),
-      });
-    },
-  );
+  const CHUNK = 1 << 20;
+  let cur: LocationPoints | null = null;
+  let k = 0;
+  await copyBinaryRows(client, 'SELECT village_id, units, ST_X(geom), ST_Y(geom) FROM locations', (buf, f) => {
+    if (cur === null || k === CHUNK) {
+      if (cur) chunks.push(cur);
+      cur = { villageId: new Int32Array(CHUNK), units: new Int32Array(CHUNK), x: new Float64Array(CHUNK), y: new Float64Array(CHUNK) };
+      k = 0;
+    }
+    cur.villageId[k] = buf.readInt32BE(f[0]!);
+    cur.units[k] = buf.readInt32BE(f[2]!);
+    cur.x[k] = buf.readDoubleBE(f[4]!);
+    cur.y[k] = buf.readDoubleBE(f[6]!);
+    k++;
+  });
+  const last = cur as LocationPoints | null;
+  if (last) chunks.push({ villageId: last.villageId.subarray(0, k), units: last.units.subarray(0, k), x: last.x.subarray(0, k), y: last.y.subarray(0, k) });
   const points = concatPoints(chunks);
   phase('read locations');
   const counts = countCovered(footprints, points);
@@ -245,7 +244,6 @@ async function drawGaps(runners: { run: (ids: number[]) => Promise<void> }[], vi
 export async function recomputeFullCoverage(pool: pg.Pool, options: FullRecomputeOptions & { triggeredBy?: number | null } = {}): Promise<void> {
   const client = await pool.connect();
   const db = pgRunner(client);
-  const types = pg.types;
   let broken = false;
   try {
     const startedAt = new Date();
@@ -261,7 +259,7 @@ export async function recomputeFullCoverage(pool: pg.Pool, options: FullRecomput
     await client.query('SET LOCAL jit = off');
     const total = ctx.srid === 0 ? 0 : (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM villages'))[0]!.n;
     options.onProgress?.(0, total);
-    if (ctx.srid !== 0) await buildStaged(client, ctx, types, phase);
+    if (ctx.srid !== 0) await buildStaged(client, ctx, phase);
     await client.query('COMMIT');
 
     if (ctx.srid !== 0) {
@@ -339,7 +337,6 @@ async function finalStep(db: Runner, ctx: ModelContext, total: number, startedAt
 /** The full recompute on an open transaction (tests run it inside one they roll back), holding the coverage lock throughout. */
 export async function recomputeFullWith(client: pg.PoolClient | pg.Client, options: FullRecomputeOptions & { triggeredBy?: number | null } = {}): Promise<number> {
   const db = pgRunner(client);
-  const types = pg.types;
   await client.query(`SELECT pg_advisory_xact_lock(${BUILD_MARKER})`);
   await client.query(`SELECT pg_advisory_xact_lock(${COVERAGE_LOCK})`);
   // Large one-off statements: JIT compilation costs more than it saves here.
@@ -349,7 +346,7 @@ export async function recomputeFullWith(client: pg.PoolClient | pg.Client, optio
   const total = ctx.srid === 0 ? 0 : (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM villages'))[0]!.n;
   options.onProgress?.(0, total);
   if (ctx.srid !== 0) {
-    await buildStaged(client, ctx, types, phase);
+    await buildStaged(client, ctx, phase);
     await drawGaps([{ run: (ids) => buildGaps(db, ids) }], await selectBuildGapVillages(db), total, options);
     phase('gaps');
   }
