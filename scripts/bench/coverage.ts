@@ -5,8 +5,8 @@
 //
 //   BENCH_PROVINCE_URL  default: DATABASE_URL, else postgres://registry:registry@127.0.0.1:5432/registry
 //                       (npm run data:load)
-//   BENCH_NATIONAL_URL  default: postgres://registry:registry@127.0.0.1:5432/registry_national
-//                       (npm run data:synthetic -- --scale 30, into that database)
+//   BENCH_NATIONAL_URL  default: postgres://registry:registry@127.0.0.1:5432/registry_data_national
+//                       (what npm run data:synthetic writes)
 //   BENCH_EDITS         random site edits to time (default 100)
 //
 // Measures, with the targets printed beside the figures:
@@ -168,7 +168,7 @@ async function main() {
   const edits = Number(process.env.BENCH_EDITS ?? 100);
   console.log(`Coverage benchmark (${new Date().toISOString()}), targets for a 2-core machine; load average now ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const province = process.env.BENCH_PROVINCE_URL ?? process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
-  const national = process.env.BENCH_NATIONAL_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry_national';
+  const national = process.env.BENCH_NATIONAL_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry_data_national';
   await bench('default dataset (province)', province, { fullS: 10 }, edits);
   await bench('national-scale synthetic dataset', national, { fullS: 300 }, edits);
 }
