@@ -27,7 +27,8 @@ export function translate(locale: Locale, key: MessageKey, params?: Record<strin
   });
 }
 
-function initialLocale(): Locale {
+/** The language the visitor chose last time (Vietnamese by default). */
+export function initialLocale(): Locale {
   try {
     const stored = localStorage.getItem(STORAGE_KEY);
     if (stored === 'vi' || stored === 'en') return stored;

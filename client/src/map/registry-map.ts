@@ -6,18 +6,27 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { BASEMAP_SOURCE, basemapFillLayers, basemapLabelLayers, basemapLineLayers } from './layers/basemap';
 import { COVERAGE_LAYER, GAP_SOURCE, coverageColor, coverageLayer, gapLayers, whatIfOutlineLayer } from './layers/coverage';
 import { CLICKABLE, overlayLayers, type CarrierColours } from './layers/infrastructure';
-import { CANDIDATE_SOURCE, FOOTPRINT_SOURCE, SELECTION_SOURCE, SUGGESTION_SOURCE, plannerLayers } from './layers/planner';
+import { CANDIDATE_SOURCE, FOCUS_SOURCE, FOOTPRINT_SOURCE, SELECTION_LAYERS, SELECTION_SOURCE, SUGGESTION_SOURCE, plannerLayers } from './layers/planner';
 import { OVERLAYS, type CoverageMode, type OverlayId } from './overlays';
 import type { MapSelection, MapView } from './url-state';
-import { padBBox, type BBox } from '../lib/geo/bbox';
+import { bboxOfGeometry, padBBox, type BBox } from '../lib/geo/bbox';
 
 maplibregl.setWorkerUrl(workerUrl);
+// Tiles are fetched and parsed in the workers: two share the work of the first
+// view's dozen tiles (maplibre's default is one), and prewarm() starts them as
+// soon as this module is evaluated, while the page still waits for the session,
+// the settings and the province's extent, instead of when the map is created
+// (booting a worker took 1–2 s of the first village tile under load).
+maplibregl.setWorkerCount(Math.min(2, Math.max(1, navigator.hardwareConcurrency || 1)));
+maplibregl.prewarm();
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 const CARRIER_SOURCE = 'villages-carrier';
 /** Village coverage tiles (any carrier): share_4g, meets_4g… per village. */
 const VILLAGES_SOURCE = 'villages';
 const VILLAGES_MIN_ZOOM = 8;
+/** The basemap's plain village fill, drawn when the coverage choropleth is off. */
+const NEUTRAL_VILLAGES = 'villages-neutral';
 
 export interface WhatIfVillage {
   villageId: number;
@@ -31,6 +40,14 @@ export interface SelectedFeature {
   properties: Record<string, unknown>;
   geometry: Geometry | null;
 }
+
+/** A clickable feature drawn in the current view, for the keyboard's "features here" list. */
+export interface FeatureInView extends SelectedFeature {
+  /** Its name or code from the tile, else null. */
+  label: string | null;
+}
+
+const WHATIF_OUTLINE = 'coverage-whatif-line';
 
 export interface RegistryMapOptions {
   container: HTMLElement;
@@ -92,6 +109,8 @@ export class RegistryMap {
       maxPitch: 0,
       dragRotate: false,
       fadeDuration: 0,
+      // The style is typed in code (./layers): validating it again costs main-thread time on the critical path.
+      validateStyle: false,
     });
     // An external basemap (a setting, off by default) goes underneath the registry's own layers.
     if (external) this.map.setStyle(external, { transformStyle: (_previous, next) => this.mergeExternal(next) });
@@ -127,7 +146,11 @@ export class RegistryMap {
   }
 
   private ownStyle(overExternal: boolean): StyleSpecification {
-    const fills = basemapFillLayers().filter((l) => !overExternal || l.id === 'villages-neutral');
+    // Under the coverage choropleth the neutral village fill is never seen: hidden, its polygons
+    // are not even tessellated by the workers (half the first view's parsing).
+    const fills = basemapFillLayers()
+      .filter((l) => !overExternal || l.id === NEUTRAL_VILLAGES)
+      .map((l): LayerSpecification => (l.id === NEUTRAL_VILLAGES && this.overlays.has('coverage') && l.type === 'fill' ? { ...l, layout: { ...l.layout, visibility: 'none' } } : l));
     const sources: StyleSpecification['sources'] = {
       [BASEMAP_SOURCE]: { type: 'vector', tiles: [this.tileUrl('basemap')], minzoom: 5, maxzoom: 14 },
       [VILLAGES_SOURCE]: { type: 'vector', tiles: [this.tileUrl('villages')], minzoom: VILLAGES_MIN_ZOOM, maxzoom: 14 },
@@ -136,17 +159,18 @@ export class RegistryMap {
       [FOOTPRINT_SOURCE]: { type: 'geojson', data: EMPTY },
       [SUGGESTION_SOURCE]: { type: 'geojson', data: EMPTY },
       [SELECTION_SOURCE]: { type: 'geojson', data: EMPTY },
+      [FOCUS_SOURCE]: { type: 'geojson', data: EMPTY },
     };
     // The coverage choropleth is in the first style (not added after 'load'), so its tiles are
     // requested with the basemap's rather than after the first complete render.
+    // The what-if outline is added with the first what-if result: in the first style it made the
+    // workers build outlines of every village for nothing.
     const coverage: LayerSpecification[] = [];
-    const outline: LayerSpecification[] = [];
     if (this.overlays.has('coverage')) {
       if (this.carrier) sources[CARRIER_SOURCE] = { type: 'vector', tiles: [this.carrierTileUrl()], minzoom: VILLAGES_MIN_ZOOM, maxzoom: 14 };
       coverage.push(coverageLayer(this.coverageSource(), this.mode));
-      outline.push(whatIfOutlineLayer(this.coverageSource()));
     }
-    const layers: LayerSpecification[] = [...fills, ...coverage, ...basemapLineLayers(), ...outline, ...gapLayers(), ...plannerLayers(), ...basemapLabelLayers()];
+    const layers: LayerSpecification[] = [...fills, ...coverage, ...basemapLineLayers(), ...gapLayers(), ...plannerLayers(), ...basemapLabelLayers()];
     return { version: 8, sources, layers };
   }
 
@@ -208,7 +232,7 @@ export class RegistryMap {
     this.carrier = carrier;
     void this.ready.then(() => {
       if (carrierChanged) {
-        this.removeLayers([COVERAGE_LAYER, 'coverage-whatif-line']);
+        this.removeLayers([COVERAGE_LAYER, WHATIF_OUTLINE]);
         if (this.map.getSource(CARRIER_SOURCE)) this.map.removeSource(CARRIER_SOURCE);
       }
       this.applyOverlays();
@@ -224,7 +248,15 @@ export class RegistryMap {
       for (const id of this.whatIf.keys()) this.map.removeFeatureState({ source, sourceLayer, id });
       this.whatIf = new Map((villages ?? []).map((v) => [v.villageId, v]));
       for (const v of this.whatIf.values()) this.map.setFeatureState({ source, sourceLayer, id: v.villageId }, { wi_share: v.share, wi_meets: v.meets, wi_changed: true });
+      this.addWhatIfOutline();
     });
+  }
+
+  private addWhatIfOutline(): void {
+    if (this.whatIf.size > 0 && this.map.getLayer(COVERAGE_LAYER) && !this.map.getLayer(WHATIF_OUTLINE)) {
+      this.map.addLayer(whatIfOutlineLayer(this.coverageSource()), 'gap-fill');
+      this.setVisible([WHATIF_OUTLINE], this.overlays.has('coverage'));
+    }
   }
 
   setGap(geometry: Geometry | FeatureCollection | null): void {
@@ -249,8 +281,19 @@ export class RegistryMap {
     this.map.getCanvas().style.cursor = placing ? 'crosshair' : '';
   }
 
-  setSelectionGeometry(geometry: Geometry | null): void {
-    void this.ready.then(() => this.setData(SELECTION_SOURCE, geometry));
+  /**
+   * Highlights the selected feature: its geometry drawn over everything, tagged with the
+   * selection's layer and id (what selectionOnMap() reads back). Null clears it.
+   */
+  setSelection(selection: MapSelection | null, geometry: Geometry | null): void {
+    void this.ready.then(() =>
+      this.setData(SELECTION_SOURCE, selection && geometry ? { type: 'Feature', id: selection.id, properties: { layer: selection.layer, id: selection.id }, geometry } : null),
+    );
+  }
+
+  /** Marks the keyboard list's current feature (null clears). */
+  setFocus(geometry: Geometry | null): void {
+    void this.ready.then(() => this.setData(FOCUS_SOURCE, geometry));
   }
 
   zoomToBBox(bbox: BBox, maxZoom = 15): void {
@@ -259,9 +302,50 @@ export class RegistryMap {
 
   // ---- queries (tests and the benchmark use these) -----------------------
 
+  /** The selection the map highlights and draws now, as the map's rendered features say. */
+  selectionOnMap(): MapSelection[] {
+    const layers = SELECTION_LAYERS.filter((id) => this.map.getLayer(id));
+    const seen = new Map<string, MapSelection>();
+    for (const f of this.map.queryRenderedFeatures({ layers })) {
+      const layer = f.properties?.layer;
+      const id = Number(f.properties?.id);
+      if (typeof layer === 'string' && Number.isFinite(id)) seen.set(`${layer}:${id}`, { layer, id });
+    }
+    return [...seen.values()];
+  }
+
+  /**
+   * Clickable features drawn in the view, one entry per feature (a polygon cut
+   * across tiles counts once): points, then lines, then areas, each nearest the
+   * centre first; at most `limit`.
+   */
+  featuresInView(limit = 50): FeatureInView[] {
+    const layers = this.clickableLayers();
+    if (layers.length === 0) return [];
+    const centre = this.map.getCenter();
+    const rank = (f: MapGeoJSONFeature) => (f.geometry.type.endsWith('Point') ? 0 : f.geometry.type.endsWith('LineString') ? 1 : 2);
+    const byKey = new Map<string, { feature: MapGeoJSONFeature; rank: number; distance: number }>();
+    for (const f of this.map.queryRenderedFeatures({ layers })) {
+      const selected = this.toSelected(f);
+      const key = `${selected.selection.layer}:${selected.selection.id}`;
+      if (byKey.has(key)) continue;
+      const box = bboxOfGeometry(f.geometry);
+      const distance = box ? Math.hypot((box[0] + box[2]) / 2 - centre.lng, (box[1] + box[3]) / 2 - centre.lat) : Infinity;
+      byKey.set(key, { feature: f, rank: rank(f), distance });
+    }
+    return [...byKey.values()]
+      .sort((a, b) => a.rank - b.rank || a.distance - b.distance)
+      .slice(0, limit)
+      .map(({ feature }) => {
+        const selected = this.toSelected(feature);
+        const name = feature.properties?.name ?? feature.properties?.code ?? feature.properties?.site_code;
+        return { ...selected, label: typeof name === 'string' || typeof name === 'number' ? String(name) : null };
+      });
+  }
+
   /** Village polygons currently drawn (from whichever village layer is visible). */
   renderedVillageCount(): number {
-    const layers = [COVERAGE_LAYER, 'villages-neutral'].filter((id) => this.map.getLayer(id));
+    const layers = [COVERAGE_LAYER, NEUTRAL_VILLAGES].filter((id) => this.map.getLayer(id) && this.map.getLayoutProperty(id, 'visibility') !== 'none');
     const features = this.map.queryRenderedFeatures({ layers });
     return new Set(features.map((f) => f.id ?? f.properties?.code)).size;
   }
@@ -309,11 +393,12 @@ export class RegistryMap {
       }
       if (!this.map.getLayer(COVERAGE_LAYER)) {
         this.map.addLayer(coverageLayer(source, this.mode), beforeLines);
-        this.map.addLayer(whatIfOutlineLayer(source), beforeLabels);
         for (const v of this.whatIf.values()) this.map.setFeatureState({ source, sourceLayer: 'villages', id: v.villageId }, { wi_share: v.share, wi_meets: v.meets, wi_changed: true });
       }
     }
-    this.setVisible([COVERAGE_LAYER, 'coverage-whatif-line'], this.overlays.has('coverage'));
+    this.addWhatIfOutline();
+    this.setVisible([COVERAGE_LAYER, WHATIF_OUTLINE], this.overlays.has('coverage'));
+    this.setVisible([NEUTRAL_VILLAGES], !this.overlays.has('coverage'));
     this.setVisible(['gap-fill', 'gap-line'], this.overlays.has('gaps'));
     // Asset overlays wait until the first village tiles are in: they would compete for the
     // browser's connections with what the visitor came to see.
@@ -376,9 +461,13 @@ export class RegistryMap {
       this.options.onSelect(null);
       return;
     }
+    this.options.onSelect(this.toSelected(feature));
+  }
+
+  private toSelected(feature: MapGeoJSONFeature): SelectedFeature {
     const layer = CLICKABLE[feature.layer.id] ?? feature.layer.id;
     const id = typeof feature.id === 'number' ? feature.id : Number(feature.properties?.id ?? feature.properties?.rank);
-    this.options.onSelect({ selection: { layer, id: Number.isFinite(id) ? id : 0 }, properties: { ...feature.properties }, geometry: feature.geometry });
+    return { selection: { layer, id: Number.isFinite(id) ? id : 0 }, properties: { ...feature.properties }, geometry: feature.geometry };
   }
 
   private handleHover(e: MapMouseEvent): void {

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { CurrentUser, Session } from '@registry/shared/schemas/auth';
 import type { Role } from '@registry/shared/enums';
 import { api, setCsrfToken, type ApiError } from '../api/client';
+import { takePrefetched } from '../api/prefetch';
 
 export interface SessionState {
   user: CurrentUser | null;
@@ -27,7 +28,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    api<Session>('/api/auth/me').then(
+    (takePrefetched<Session>('/api/auth/me') ?? api<Session>('/api/auth/me')).then(
       (session) => {
         apply(session);
         setReady(true);

@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import type { Feature } from 'geojson';
 import { STRUCTURE_TYPES, TECHNOLOGIES, type StructureType, type Technology } from '@registry/shared/enums';
 import { LIMITS } from '@registry/shared/limits';
-import { Proposal, type ApplicationSummary, type CheckReport, type CoUseRequest, type SharedStructure } from '@registry/shared/schemas/permits';
+import { Proposal, type ApplicationSummary, type CoUseRequest, type SharedStructure } from '@registry/shared/schemas/permits';
 import { api, type ApiError } from '../../api/client';
 import { useResource } from '../../api/use-resource';
 import { Async, ErrorMessage } from '../../components/status';
@@ -15,6 +15,7 @@ import '../dashboard/dashboard.css';
 import '../officer/officer.css';
 import './carrier.css';
 import { CoUseInbox } from './co-use';
+import { FiledNotice, PrecheckReport, useApplicationFiling, useCapacityText } from './application-filing';
 import { RouteApplication } from './route-application';
 import { MySites } from './site-editor';
 
@@ -48,7 +49,7 @@ export default function CarrierPage() {
 }
 
 function NewSite({ onFiled }: { onFiled: () => void }) {
-  const { t2, locale, number } = useT2();
+  const { t2, locale } = useT2();
   const [point, setPoint] = useState<[number, number] | null>(null);
   const [structureType, setStructureType] = useState<StructureType>('greenfield_tower');
   const [heightM, setHeightM] = useState('30');
@@ -57,12 +58,10 @@ function NewSite({ onFiled }: { onFiled: () => void }) {
   const [address, setAddress] = useState('');
   const [justification, setJustification] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [report, setReport] = useState<CheckReport | null>(null);
-  const [nearby, setNearby] = useState<SharedStructure[]>([]);
-  const [filed, setFiled] = useState<ApplicationSummary | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<string | null>(null);
+  const filing = useApplicationFiling(onFiled);
+  const { report, nearby, filed, error, setError, busy } = filing;
+  const capacityText = useCapacityText();
 
   function proposal() {
     const body = {
@@ -85,41 +84,15 @@ function NewSite({ onFiled }: { onFiled: () => void }) {
     return Object.keys(fieldErrors).length === 0 && parsed.success ? parsed.data : null;
   }
 
-  async function precheck() {
+  function precheck() {
     const p = proposal();
-    if (!p) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const [r, n] = await Promise.all([
-        api<CheckReport>('/api/permits/pre-check', { method: 'POST', body: { proposal: p } }),
-        api<{ items: SharedStructure[] }>('/api/sharing/capacity', { method: 'POST', body: { geometry: p.geometry, radiusM: 1000, kinds: ['site', 'pole'], limit: 20 } }),
-      ]);
-      setReport(r);
-      setNearby(n.items.filter((s) => s.capacityFree > 0));
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    if (p) void filing.precheck(p, { radiusM: 1000, kinds: ['site', 'pole'], limit: 20 });
   }
 
-  async function file(event: FormEvent) {
+  function file(event: FormEvent) {
     event.preventDefault();
     const p = proposal();
-    if (!p) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const draft = await api<ApplicationSummary>('/api/permits/applications', { method: 'POST', body: p });
-      const submitted = await api<ApplicationSummary>(`/api/permits/applications/${draft.id}/submit`, { method: 'POST', body: { version: draft.version } });
-      setFiled(submitted);
-      onFiled();
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    if (p) void filing.file(p);
   }
 
   async function requestCoUse(s: SharedStructure) {
@@ -176,39 +149,22 @@ function NewSite({ onFiled }: { onFiled: () => void }) {
         <textarea id="site-justification" rows={2} value={justification} onChange={(e) => setJustification(e.target.value)} />
         {error && <ErrorMessage error={error} />}
         <div className="p2-actions">
-          <button type="button" onClick={() => void precheck()} disabled={busy} data-testid="precheck">
+          <button type="button" onClick={precheck} disabled={busy} data-testid="precheck">
             {t2('carrier.precheck')}
           </button>
           <button type="submit" className="primary" disabled={busy} data-testid="file">
             {t2('carrier.file')}
           </button>
         </div>
-        {filed && (
-          <p className="p2-ok" role="status" data-testid="filed">
-            {t2('carrier.filed', { reference: filed.reference })} — {t2(`status.${filed.status}` as Part2Key)} <VerdictBadge verdict={filed.worstVerdict} />
-          </p>
-        )}
-        {report && (
-          <div data-testid="precheck-report">
-            <h3>
-              {t2('carrier.precheckTitle')} <VerdictBadge verdict={report.worstVerdict} />
-            </h3>
-            <ul className="small">
-              {report.checks.map((c) => (
-                <li key={c.ruleId} data-rule={c.ruleId}>
-                  <VerdictBadge verdict={c.verdict} /> {locale === 'vi' ? c.nameVi : c.nameEn}: {c.message}
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        {filed && <FiledNotice filed={filed} testId="filed" />}
+        {report && <PrecheckReport report={report} testId="precheck-report" />}
         {nearby.length > 0 && (
           <div data-testid="nearby-capacity">
             <h3>{t2('carrier.nearby')}</h3>
             <ul className="small">
               {nearby.map((s) => (
                 <li key={`${s.kind}${s.id}`}>
-                  <strong>{s.code}</strong> ({s.owner.code}) — {t2('carrier.free', { n: s.capacityFree, unit: t2(`carrier.units.${s.unit}` as Part2Key) })}, {t2('carrier.distance', { m: number(s.distanceM, 0) })}{' '}
+                  <strong>{s.code}</strong> ({s.owner.code}) — {capacityText(s)}{' '}
                   <button type="button" className="p2-link" onClick={() => void requestCoUse(s)}>
                     {t2('carrier.requestCoUse')}
                   </button>
@@ -219,7 +175,7 @@ function NewSite({ onFiled }: { onFiled: () => void }) {
           </div>
         )}
       </form>
-      <EvidenceMap features={features} placing onPick={(lonLat) => { setPoint(lonLat); setReport(null); setNearby([]); setFiled(null); }} fit={false} testId="carrier-map" />
+      <EvidenceMap features={features} placing onPick={(lonLat) => { setPoint(lonLat); filing.reset(); }} fit={false} testId="carrier-map" />
     </div>
   );
 }

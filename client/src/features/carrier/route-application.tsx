@@ -1,18 +1,18 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { Feature, FeatureCollection } from 'geojson';
-import type { GeoJSONSource, LayerSpecification } from 'maplibre-gl';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { Feature } from 'geojson';
+import type { LayerSpecification } from 'maplibre-gl';
 import { FIBRE_ROUTE_KINDS, PLACEMENTS, type FibreRouteKind, type Placement } from '@registry/shared/enums';
 import { LIMITS } from '@registry/shared/limits';
-import { Proposal, type ApplicationSummary, type CheckReport, type SharedStructure } from '@registry/shared/schemas/permits';
-import { api, type ApiError } from '../../api/client';
+import { Proposal } from '@registry/shared/schemas/permits';
 import { ErrorMessage } from '../../components/status';
 import { useT2 } from '../../i18n/part2.translate';
-import type { Part2Key } from '../../i18n/part2.vi';
-import { RegistryMap } from '../../map/registry-map';
-import { DEFAULT_VIEW } from '../../map/url-state';
+import type { RegistryMap } from '../../map/registry-map';
+import { OverlayMapFrame, useOverlayMap } from '../../map/overlay-map';
+import { DEFAULT_VIEW, type MapView } from '../../map/url-state';
 import { zodFieldErrors, type FieldErrors } from '../dashboard/form-errors';
-import { VerdictBadge, evidenceFeatures } from '../officer/desk-page';
+import { evidenceFeatures } from '../officer/desk-page';
 import { CoUseRequestForm } from './co-use';
+import { FiledNotice, PrecheckReport, useApplicationFiling, useCapacityText } from './application-filing';
 import { SNAP_TOLERANCE_PX, lineLengthMeters, snapVertex, type RouteVertex, type SnapCandidate } from './route-snap';
 
 // A route application (fibre route, in conduit, trench or aerial): the carrier
@@ -36,72 +36,31 @@ const LAYERS: LayerSpecification[] = [
 /** Where the default dataset's poles begin; the map starts close enough to draw them. */
 const START = { zoom: 16, lat: 21.2448, lon: 106.1075 };
 
+const VIEW = { ...DEFAULT_VIEW, camera: START, overlays: ['coverage', 'poles', 'manholes', 'conduits', 'trenches', 'fibre', 'zones'] as MapView['overlays'] };
+
+/** Placing mode: every map click is a vertex, snapped to a pole or manhole drawn near it. */
+function snappedVertex(lonLat: [number, number], registryMap: RegistryMap): RouteVertex {
+  const m = registryMap.map;
+  const p = m.project(lonLat);
+  const layers = SNAP_LAYERS.filter((id) => m.getLayer(id));
+  const r = SNAP_TOLERANCE_PX;
+  const found = layers.length ? m.queryRenderedFeatures([[p.x - r, p.y - r], [p.x + r, p.y + r]], { layers }) : [];
+  const candidates: SnapCandidate[] = found.flatMap((f) => {
+    if (f.geometry.type !== 'Point') return [];
+    const ll = f.geometry.coordinates as [number, number];
+    const q = m.project(ll);
+    return [{ x: q.x, y: q.y, lonLat: ll, layer: LAYER_OF[f.layer.id] ?? f.layer.id, id: Number(f.id ?? f.properties?.id), code: (f.properties?.code as string | undefined) ?? null }];
+  });
+  return snapVertex({ x: p.x, y: p.y, lonLat }, candidates);
+}
+
 function DrawMap({ features, onVertex }: { features: Feature[]; onVertex: (v: RouteVertex) => void }) {
-  const container = useRef<HTMLDivElement>(null);
-  const mapRef = useRef<RegistryMap | null>(null);
-  const vertexRef = useRef(onVertex);
-  vertexRef.current = onVertex;
-  const [ready, setReady] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
+  const overlay = useOverlayMap({ view: VIEW, source: SOURCE, layers: LAYERS, features, onPick: (lonLat, map) => onVertex(snappedVertex(lonLat, map)), handle: '__routeMap' });
+  const { map, ready } = overlay;
   useEffect(() => {
-    if (!container.current) return;
-    let map: RegistryMap;
-    try {
-      map = new RegistryMap({
-        container: container.current,
-        origin: location.origin,
-        view: { ...DEFAULT_VIEW, camera: START, overlays: ['coverage', 'poles', 'manholes', 'conduits', 'trenches', 'fibre', 'zones'] },
-        onViewChange: () => undefined,
-        onSelect: () => undefined,
-        // Placing mode: every click comes here; snap it to a pole or manhole drawn near it.
-        onCandidateMove: (lonLat) => {
-          const m = mapRef.current?.map;
-          if (!m) return;
-          const p = m.project(lonLat);
-          const layers = SNAP_LAYERS.filter((id) => m.getLayer(id));
-          const r = SNAP_TOLERANCE_PX;
-          const found = layers.length ? m.queryRenderedFeatures([[p.x - r, p.y - r], [p.x + r, p.y + r]], { layers }) : [];
-          const candidates: SnapCandidate[] = found.flatMap((f) => {
-              if (f.geometry.type !== 'Point') return [];
-              const ll = f.geometry.coordinates as [number, number];
-              const q = m.project(ll);
-              return [{ x: q.x, y: q.y, lonLat: ll, layer: LAYER_OF[f.layer.id] ?? f.layer.id, id: Number(f.id ?? f.properties?.id), code: (f.properties?.code as string | undefined) ?? null }];
-            });
-          vertexRef.current(snapVertex({ x: p.x, y: p.y, lonLat }, candidates));
-        },
-        onError: (message) => setError(message),
-      });
-    } catch (e) {
-      setError((e as Error).message);
-      return;
-    }
-    mapRef.current = map;
-    if (import.meta.env.DEV || navigator.webdriver) (window as unknown as { __routeMap?: RegistryMap }).__routeMap = map;
-    void map.whenReady().then(() => {
-      map.map.addSource(SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-      for (const layer of LAYERS) map.map.addLayer(layer);
-      map.setPlacing(true);
-      setReady(true);
-    });
-    return () => {
-      mapRef.current = null;
-      map.destroy();
-    };
-  }, []);
-
-  useEffect(() => {
-    if (!ready) return;
-    const data: FeatureCollection = { type: 'FeatureCollection', features };
-    (mapRef.current?.map.getSource(SOURCE) as GeoJSONSource | undefined)?.setData(data);
-  }, [features, ready]);
-
-  return (
-    <div className="p2-map-wrap">
-      <div ref={container} className="p2-map" data-testid="route-map" data-ready={ready ? 'true' : 'false'} />
-      {error && <p className="p2-form-error small">{error}</p>}
-    </div>
-  );
+    if (ready) map?.setPlacing(true);
+  }, [map, ready]);
+  return <OverlayMapFrame overlay={overlay} testId="route-map" />;
 }
 
 export function RouteApplication({ onFiled }: { onFiled: () => void }) {
@@ -113,21 +72,17 @@ export function RouteApplication({ onFiled }: { onFiled: () => void }) {
   const [name, setName] = useState('');
   const [justification, setJustification] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [report, setReport] = useState<CheckReport | null>(null);
-  const [nearby, setNearby] = useState<SharedStructure[]>([]);
   const [asking, setAsking] = useState<string | null>(null);
-  const [filed, setFiled] = useState<ApplicationSummary | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const filing = useApplicationFiling(onFiled);
+  const { report, nearby, filed, error, busy } = filing;
+  const capacityText = useCapacityText();
 
   const coords = vertices.map((v) => v.lonLat);
   const lengthM = lineLengthMeters(coords);
 
   function changed(next: RouteVertex[]) {
     setVertices(next);
-    setReport(null);
-    setNearby([]);
-    setFiled(null);
+    filing.reset();
   }
 
   function proposal() {
@@ -144,40 +99,15 @@ export function RouteApplication({ onFiled }: { onFiled: () => void }) {
     return Object.keys(fe).length === 0 && parsed.success ? parsed.data : null;
   }
 
-  async function precheck() {
+  function precheck() {
     const p = proposal();
-    if (!p) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const [r, n] = await Promise.all([
-        api<CheckReport>('/api/permits/pre-check', { method: 'POST', body: { proposal: p } }),
-        api<{ items: SharedStructure[] }>('/api/sharing/capacity', { method: 'POST', body: { geometry: p.geometry, radiusM: 200, kinds: ['pole', 'conduit', 'trench'], limit: 50 } }),
-      ]);
-      setReport(r);
-      setNearby(n.items.filter((s) => s.capacityFree > 0));
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    if (p) void filing.precheck(p, { radiusM: 200, kinds: ['pole', 'conduit', 'trench'], limit: 50 });
   }
 
-  async function file(event: FormEvent) {
+  function file(event: FormEvent) {
     event.preventDefault();
     const p = proposal();
-    if (!p) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const draft = await api<ApplicationSummary>('/api/permits/applications', { method: 'POST', body: p });
-      setFiled(await api<ApplicationSummary>(`/api/permits/applications/${draft.id}/submit`, { method: 'POST', body: { version: draft.version } }));
-      onFiled();
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    if (p) void filing.file(p);
   }
 
   const features = useMemo<Feature[]>(() => {
@@ -241,39 +171,22 @@ export function RouteApplication({ onFiled }: { onFiled: () => void }) {
         <textarea id="route-justification" rows={2} value={justification} onChange={(e) => setJustification(e.target.value)} />
         {error && <ErrorMessage error={error} />}
         <div className="p2-actions">
-          <button type="button" onClick={() => void precheck()} disabled={busy} data-testid="route-precheck">
+          <button type="button" onClick={precheck} disabled={busy} data-testid="route-precheck">
             {t2('carrier.precheck')}
           </button>
           <button type="submit" className="primary" disabled={busy} data-testid="route-file">
             {t2('carrier.file')}
           </button>
         </div>
-        {filed && (
-          <p className="p2-ok" role="status" data-testid="route-filed">
-            {t2('carrier.filed', { reference: filed.reference })} — {t2(`status.${filed.status}` as Part2Key)} <VerdictBadge verdict={filed.worstVerdict} />
-          </p>
-        )}
-        {report && (
-          <div data-testid="route-precheck-report">
-            <h3>
-              {t2('carrier.precheckTitle')} <VerdictBadge verdict={report.worstVerdict} />
-            </h3>
-            <ul className="small">
-              {report.checks.map((c) => (
-                <li key={c.ruleId} data-rule={c.ruleId}>
-                  <VerdictBadge verdict={c.verdict} /> {locale === 'vi' ? c.nameVi : c.nameEn}: {c.message}
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        {filed && <FiledNotice filed={filed} testId="route-filed" />}
+        {report && <PrecheckReport report={report} testId="route-precheck-report" />}
         {nearby.length > 0 && (
           <div data-testid="route-nearby">
             <h3>{t2('carrier.nearby')}</h3>
             <ul className="small">
               {nearby.map((s) => (
                 <li key={`${s.kind}${s.id}`}>
-                  <strong>{s.code}</strong> ({s.kind}, {s.owner.code}) — {t2('carrier.free', { n: s.capacityFree, unit: t2(`carrier.units.${s.unit}` as Part2Key) })}, {t2('carrier.distance', { m: number(s.distanceM, 0) })}{' '}
+                  <strong>{s.code}</strong> ({s.kind}, {s.owner.code}) — {capacityText(s)}{' '}
                   <button type="button" className="p2-link" onClick={() => setAsking(`${s.kind}:${s.id}`)}>
                     {t2('carrier.requestCoUse')}
                   </button>

@@ -1,5 +1,7 @@
 import type { Locale } from '@registry/shared/messages';
+import type { VillageCoverageDetail } from '../../api/types';
 import { createFormatters } from '../../i18n/format';
+import type { Translate } from '../../i18n/i18n';
 
 // Pure helpers for the feature panel: which fields of an API object are
 // shown as facts, and how a value reads.
@@ -46,4 +48,15 @@ export function valueKey(field: string, value: unknown): string | null {
   const prefix: Record<string, string> = { status: 'assetStatus', structureType: 'structure', structure_type: 'structure', placement: 'placement', kind: 'kind' };
   const p = prefix[field];
   return p ? `${p}.${value}` : null;
+}
+
+/**
+ * One line of a village's "covered by" list: carrier, technology, the site or
+ * access point and its kind, and the households it reaches when it reaches any
+ * (an FTTH access point serves the village without a household count: no "· 0").
+ */
+export function contributorText(c: Pick<NonNullable<VillageCoverageDetail['contributors']>[number], 'kind' | 'carrierCode' | 'technology' | 'siteCode' | 'code' | 'unitsReached'>, t: Translate): string {
+  const parts = [c.carrierCode, c.technology, `${c.siteCode ?? c.code} (${t(`panel.contributor.${c.kind}`)})`];
+  if (c.unitsReached > 0) parts.push(t('panel.unitsReached', { count: c.unitsReached }));
+  return parts.join(' · ');
 }

@@ -9,14 +9,14 @@ import type { SelectedFeature } from '../../map/registry-map';
 import type { MapSelection } from '../../map/url-state';
 import type { MapControls } from './map-page';
 import { bboxOfGeometry } from '../../lib/geo/bbox';
-import { describeValue, factEntries, fieldKey, freeCapacityEntries, valueKey } from './facts';
+import { contributorText, describeValue, factEntries, fieldKey, freeCapacityEntries, valueKey } from './facts';
 import type { MessageKey } from '../../i18n/vi';
 
 // Part 2: change history with a diff, and the co-use request button (features/history).
 const PanelExtras = lazy(() => import('../history/feature-panel-extras'));
 
 /** Registry resources behind each clickable layer (/api/{resource}/:id). */
-const RESOURCES: Record<string, string> = {
+export const RESOURCES: Record<string, string> = {
   sites: 'sites',
   sectors: 'sectors',
   'fibre-routes': 'fibre-routes',
@@ -200,11 +200,11 @@ function VillageFacts({ id, controls }: { id: number; controls: MapControls }) {
             </div>
             {data.contributors && data.contributors.length > 0 && (
               <>
-                <h3>{t('panel.covered')}</h3>
-                <ul className="plain small">
+                <h3>{t('panel.coveredBy')}</h3>
+                <ul className="plain small" data-testid="village-contributors">
                   {data.contributors.map((c) => (
                     <li key={`${c.kind}-${c.sourceId}-${c.technology}`}>
-                      {c.carrierCode} · {c.technology} · {c.siteCode ?? c.code} · {number(c.unitsReached)}
+                      {contributorText(c, t)}
                     </li>
                   ))}
                 </ul>

@@ -12,7 +12,8 @@ import { useResource } from '../../api/use-resource';
 import type { Carrier, Page } from '../../api/types';
 import { ErrorMessage, Loading } from '../../components/status';
 import { LayerPanel } from './layer-panel';
-import { FeaturePanel } from './feature-panel';
+import { FeaturePanel, RESOURCES as SELECTION_RESOURCES } from './feature-panel';
+import { FeaturesHere } from './features-here';
 import { SearchBox } from '../search/search-box';
 import { BelowTargetPanel } from '../planner/below-target-panel';
 import { WhatIfPanel } from '../planner/what-if-panel';
@@ -116,9 +117,42 @@ export default function MapPage() {
     mapRef.current?.setCoverage(view.mode, view.carrier);
   }, [view.mode, view.carrier, mapReady]);
 
+  // A shared link with ?sel= but no click yet: open the panel from the id alone.
+  const selection = selected?.selection ?? view.selection;
+  const selectionKey = selection ? `${selection.layer}:${selection.id}` : null;
+
+  // The selected feature is highlighted on the map however it was chosen: a click hands its
+  // geometry over; from search, the below-target list or a shared link only the id is known,
+  // so the geometry comes from the registry's API.
   useEffect(() => {
-    mapRef.current?.setSelectionGeometry(selected?.geometry ?? null);
-  }, [selected]);
+    const map = mapRef.current;
+    if (!map || !mapReady) return;
+    if (!selection) {
+      map.setSelection(null, null);
+      return;
+    }
+    if (selected?.geometry) {
+      map.setSelection(selection, selected.geometry);
+      return;
+    }
+    const resource = SELECTION_RESOURCES[selection.layer];
+    if (!resource) {
+      map.setSelection(null, null);
+      return;
+    }
+    const controller = new AbortController();
+    api<{ geometry?: Geometry | null }>(`/api/${resource}/${selection.id}`, { signal: controller.signal }).then(
+      (detail) => {
+        if (!controller.signal.aborted) map.setSelection(selection, detail.geometry ?? null);
+      },
+      () => {
+        // The panel shows the error (it asks the same resource); nothing to draw.
+        if (!controller.signal.aborted) map.setSelection(null, null);
+      },
+    );
+    return () => controller.abort();
+    // selectionKey stands for selection; the geometry is looked at when the selection changes.
+  }, [selectionKey, selected?.geometry, mapReady]);
 
   const controls = useMemo<MapControls>(
     () => ({
@@ -141,9 +175,6 @@ export default function MapPage() {
   }, []);
   const setMode = useCallback((mode: CoverageMode) => setView((v) => ({ ...v, mode })), []);
   const setCarrier = useCallback((carrier: string | null) => setView((v) => ({ ...v, carrier })), []);
-
-  // A shared link with ?sel= but no click yet: open the panel from the id alone.
-  const selection = selected?.selection ?? view.selection;
 
   return (
     <div className="map-page">
@@ -178,6 +209,7 @@ export default function MapPage() {
       </aside>
       <section className="map-wrap" aria-label={t('map.region')}>
         <div ref={containerRef} className="map" data-testid="map" data-ready={mapReady ? 'true' : 'false'} />
+        <FeaturesHere map={mapReady ? mapRef.current : null} onOpen={controls.select} />
         {!mapReady && !mapError && (
           <div className="map-overlay">
             <Loading label={t('map.loading')} />

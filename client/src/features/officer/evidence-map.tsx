@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import type { GeoJSONSource, LayerSpecification } from 'maplibre-gl';
-import { RegistryMap } from '../../map/registry-map';
+import { useEffect } from 'react';
+import type { Feature, Geometry } from 'geojson';
+import type { LayerSpecification } from 'maplibre-gl';
+import { OverlayMapFrame, useOverlayMap } from '../../map/overlay-map';
 import { DEFAULT_VIEW } from '../../map/url-state';
 import { bboxOf } from './geometry-bbox';
 
@@ -11,7 +11,6 @@ import { bboxOf } from './geometry-bbox';
 // structure, buffer, overlap, proposal, capacity…) which picks the style.
 
 const SOURCE = 'p2-evidence';
-const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 const LAYERS: LayerSpecification[] = [
   { id: 'p2-fill', type: 'fill', source: SOURCE, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': ['match', ['get', 'role'], 'zone', '#c0262d', 'overlap', '#c0262d', 'buffer', '#0b57d0', '#7b3fb5'], 'fill-opacity': 0.18 } },
@@ -21,62 +20,21 @@ const LAYERS: LayerSpecification[] = [
   { id: 'p2-label', type: 'symbol', source: SOURCE, filter: ['has', 'label'], layout: { 'text-field': ['get', 'label'], 'text-size': 12, 'text-offset': [0, 1.3], 'text-anchor': 'top' }, paint: { 'text-color': '#111', 'text-halo-color': '#fff', 'text-halo-width': 1.5 } },
 ];
 
+const VIEW = { ...DEFAULT_VIEW, overlays: [...DEFAULT_VIEW.overlays] };
+
 export function EvidenceMap({ features, placing = false, onPick, fit = true, testId }: { features: Feature[]; placing?: boolean; onPick?: (lonLat: [number, number]) => void; fit?: boolean; testId?: string }) {
-  const container = useRef<HTMLDivElement>(null);
-  const mapRef = useRef<RegistryMap | null>(null);
-  const pickRef = useRef(onPick);
-  pickRef.current = onPick;
-  const [ready, setReady] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const overlay = useOverlayMap({ view: VIEW, source: SOURCE, layers: LAYERS, features, onPick: (lonLat) => onPick?.(lonLat), handle: '__p2Map' });
+  const { map, ready } = overlay;
 
   useEffect(() => {
-    if (!container.current) return;
-    let map: RegistryMap;
-    try {
-      map = new RegistryMap({
-        container: container.current,
-        origin: location.origin,
-        view: { ...DEFAULT_VIEW, overlays: [...DEFAULT_VIEW.overlays] },
-        onViewChange: () => undefined,
-        onSelect: () => undefined,
-        onCandidateMove: (lonLat) => pickRef.current?.(lonLat),
-        onError: (message) => setError(message),
-      });
-    } catch (e) {
-      setError((e as Error).message);
-      return;
-    }
-    mapRef.current = map;
-    if (import.meta.env.DEV || navigator.webdriver) (window as unknown as { __p2Map?: RegistryMap }).__p2Map = map;
-    void map.whenReady().then(() => {
-      map.map.addSource(SOURCE, { type: 'geojson', data: EMPTY });
-      for (const layer of LAYERS) map.map.addLayer(layer);
-      setReady(true);
-    });
-    return () => {
-      mapRef.current = null;
-      map.destroy();
-    };
-  }, []);
+    map?.setPlacing(placing);
+  }, [map, placing, ready]);
 
   useEffect(() => {
-    mapRef.current?.setPlacing(placing);
-  }, [placing, ready]);
+    if (!map || !ready || !fit || features.length === 0) return;
+    const bbox = bboxOf(features.map((f) => f.geometry).filter((g): g is Geometry => !!g));
+    if (bbox) map.zoomToBBox(bbox, 16);
+  }, [map, features, ready, fit]);
 
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !ready) return;
-    (map.map.getSource(SOURCE) as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features });
-    if (fit && features.length > 0) {
-      const bbox = bboxOf(features.map((f) => f.geometry).filter((g): g is Geometry => !!g));
-      if (bbox) map.zoomToBBox(bbox, 16);
-    }
-  }, [features, ready, fit]);
-
-  return (
-    <div className="p2-map-wrap">
-      <div ref={container} className="p2-map" data-testid={testId ?? 'evidence-map'} data-ready={ready ? 'true' : 'false'} />
-      {error && <p className="p2-form-error small">{error}</p>}
-    </div>
-  );
+  return <OverlayMapFrame overlay={overlay} testId={testId ?? 'evidence-map'} />;
 }

@@ -1,14 +1,23 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FeatureCollection, Geometry } from 'geojson';
 import { COVERAGE_TECHNOLOGIES, type CoverageTechnology } from '@registry/shared/enums';
 import { api, type ApiError } from '../../api/client';
 import { useResource } from '../../api/use-resource';
-import type { AdminUnit, Carrier, Page, SuggestionsResult, VillageCoverageDetail, VillageCoveragePage } from '../../api/types';
+import type { AdminUnit, Carrier, Page, SuggestionsResult, VillageCoverageDetail, VillageCoverageItem, VillageCoveragePage } from '../../api/types';
 import { Async, ErrorMessage } from '../../components/status';
 import { useI18n } from '../../i18n/i18n';
 import type { CoverageMode } from '../../map/overlays';
 import { bboxOfGeometry } from '../../lib/geo/bbox';
 import type { MapControls } from '../map/map-page';
+import { VillageTable } from './village-table';
+
+/**
+ * Rows per page of the flagged list. The first page is what the planner waits
+ * for (the panel is interactive when it is drawn); more come on request. A
+ * thousand rows at once was a 300 kB answer and ~6,000 DOM nodes to build
+ * while the map was starting up on the same thread.
+ */
+export const BELOW_TARGET_PAGE = 100;
 
 interface Props {
   controls: MapControls;
@@ -48,9 +57,46 @@ export function BelowTargetPanel({ controls, mode, carrierCode, carriers }: Prop
 
   const districts = useResource<Page<AdminUnit>>('districts', (signal) => api('/api/admin-units', { signal, query: { level: 'district', limit: 1000, sort: 'name' } }));
   const key = `below/${technology}/${districtId ?? ''}/${carrierId ?? ''}`;
-  const villages = useResource<VillageCoveragePage>(key, (signal) =>
-    api('/api/coverage/villages', { signal, query: { belowTarget: true, technology, adminUnitId: districtId, carrierId, sort: 'uncovered_desc', limit: 1000 } }),
-  );
+  const query = { belowTarget: true, technology, adminUnitId: districtId, carrierId, sort: 'uncovered_desc' } as const;
+  const villages = useResource<VillageCoveragePage>(key, (signal) => api('/api/coverage/villages', { signal, query: { ...query, limit: BELOW_TARGET_PAGE } }));
+  // Pages after the first, appended by "show more"; dropped when the filters change.
+  const [more, setMore] = useState<{ key: string; items: VillageCoverageItem[]; nextCursor: string | null } | null>(null);
+  const [moreError, setMoreError] = useState<ApiError | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  useEffect(() => {
+    setMore(null);
+    setMoreError(null);
+  }, [key]);
+  const extra = more?.key === key ? more : null;
+  const nextCursor = extra ? extra.nextCursor : (villages.data?.nextCursor ?? null);
+
+  async function showMore() {
+    if (!nextCursor) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await api<VillageCoveragePage>('/api/coverage/villages', { query: { ...query, limit: BELOW_TARGET_PAGE, cursor: nextCursor } });
+      setMore({ key, items: [...(extra?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+    } catch (e) {
+      setMoreError(e as ApiError);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  /** Every flagged village's id (up to the suggestion service's 2,000), fetched when not all are listed yet. */
+  async function flaggedIds(): Promise<number[]> {
+    const listed = [...(villages.data?.items ?? []), ...(extra?.items ?? [])].map((v) => v.villageId);
+    if (!nextCursor) return listed;
+    const ids = [...listed];
+    let cursor: string | null = nextCursor;
+    while (cursor && ids.length < 2000) {
+      const page: VillageCoveragePage = await api<VillageCoveragePage>('/api/coverage/villages', { query: { ...query, limit: 1000, cursor } });
+      ids.push(...page.items.map((v) => v.villageId));
+      cursor = page.nextCursor;
+    }
+    return ids;
+  }
 
   async function zoomToVillage(villageId: number) {
     setActiveRow(villageId);
@@ -72,8 +118,7 @@ export function BelowTargetPanel({ controls, mode, carrierCode, carriers }: Prop
     setSuggesting(true);
     setSuggestError(null);
     try {
-      const flagged = villages.data?.items.map((v) => v.villageId) ?? [];
-      const body = districtId ? { adminUnitId: districtId } : { villageIds: flagged.slice(0, 2000) };
+      const body = districtId ? { adminUnitId: districtId } : { villageIds: (await flaggedIds()).slice(0, 2000) };
       const result = await api<SuggestionsResult>('/api/coverage/suggestions', {
         method: 'POST',
         body: { ...body, technology: technology === 'FTTH' ? '4G' : technology, ...(carrierId ? { carrierId } : {}) },
@@ -121,35 +166,26 @@ export function BelowTargetPanel({ controls, mode, carrierCode, carriers }: Prop
             <p className="muted small" data-testid="below-count" data-total={page.total}>
               {t('planner.count', { count: page.total })}
             </p>
-            <div className="table-scroll">
-              <table className="table compact" data-testid="below-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('planner.village')}</th>
-                    <th scope="col" className="num">
-                      {t('planner.uncoveredHouseholds')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('planner.share')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((v) => (
-                    <tr key={v.villageId} className={activeRow === v.villageId ? 'active' : ''} data-village-id={v.villageId}>
-                      <td>
-                        <button type="button" className="link" onClick={() => void zoomToVillage(v.villageId)} aria-label={t('planner.zoomTo', { name: v.name })}>
-                          {v.name}
-                        </button>
-                        <span className="muted small"> {v.code}</span>
-                      </td>
-                      <td className="num">{number(v.uncoveredUnits)}</td>
-                      <td className="num">{percent(v.share)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <VillageTable testId="below-table" numericColumns={[t('planner.uncoveredHouseholds'), t('planner.share')]}>
+              {[...page.items, ...(extra?.items ?? [])].map((v) => (
+                <tr key={v.villageId} className={activeRow === v.villageId ? 'active' : ''} data-village-id={v.villageId}>
+                  <td>
+                    <button type="button" className="link" onClick={() => void zoomToVillage(v.villageId)} aria-label={t('planner.zoomTo', { name: v.name })}>
+                      {v.name}
+                    </button>
+                    <span className="muted small"> {v.code}</span>
+                  </td>
+                  <td className="num">{number(v.uncoveredUnits)}</td>
+                  <td className="num">{percent(v.share)}</td>
+                </tr>
+              ))}
+            </VillageTable>
+            {moreError && <ErrorMessage error={moreError} onRetry={() => void showMore()} />}
+            {nextCursor && (
+              <button type="button" onClick={() => void showMore()} disabled={loadingMore} data-testid="below-more">
+                {loadingMore ? t('status.loading') : t('planner.showMore', { shown: page.items.length + (extra?.items.length ?? 0), count: page.total })}
+              </button>
+            )}
           </>
         )}
       </Async>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { suggestionsToFeatures, technologyOfMode } from './below-target-panel';
-import { whatIfRequest } from './what-if-panel';
+import { coordinateText, whatIfRequest } from './what-if-panel';
 import type { SuggestionsResult } from '../../api/types';
 
 describe('what-if request', () => {
@@ -14,6 +14,15 @@ describe('what-if request', () => {
       sectors: [{ azimuthDeg: 0 }, { azimuthDeg: 120 }, { azimuthDeg: 240 }],
     });
     expect(whatIfRequest({ ...base, sectors: 1, carrierId: 4 })).toMatchObject({ sectors: [], carrierId: 4 });
+  });
+});
+
+describe('candidate coordinates', () => {
+  it('are shown with six decimals at most, without float noise or trailing zeros', () => {
+    expect(coordinateText(106.19461783920341)).toBe('106.194618');
+    expect(coordinateText(21.30000000000001)).toBe('21.3');
+    expect(coordinateText(-0.0000004)).toBe('0');
+    expect(coordinateText(105.1234565)).toBe('105.123457');
   });
 });
 

@@ -9,6 +9,7 @@ import { ErrorMessage } from '../../components/status';
 import { useI18n } from '../../i18n/i18n';
 import { candidateFootprints, sectorAzimuths } from '../../lib/geo/footprint';
 import type { MapControls } from '../map/map-page';
+import { VillageTable } from './village-table';
 
 interface Props {
   controls: MapControls;
@@ -19,6 +20,11 @@ interface Props {
 }
 
 type Radio = '4G' | '5G';
+
+/** A coordinate as the form shows it: six decimals (~0.1 m), no trailing zeros (not 106.19461783920341). */
+export function coordinateText(value: number): string {
+  return String(Number(value.toFixed(6)));
+}
 
 /** Builds the what-if request from the form. */
 export function whatIfRequest(form: { lon: number; lat: number; heightM: number; technology: Radio; bandMhz: number; sectors: number; carrierId: number | null }): WhatIfInput {
@@ -42,6 +48,9 @@ export function whatIfRequest(form: { lon: number; lat: number; heightM: number;
 export function WhatIfPanel({ controls, active, moved, carriers }: Props) {
   const { t, number, percent } = useI18n();
   const [position, setPosition] = useState<[number, number] | null>(null);
+  // What the longitude/latitude fields show: typed text stays as typed, a map click or drag writes six decimals.
+  const [lonText, setLonText] = useState('');
+  const [latText, setLatText] = useState('');
   const [placing, setPlacing] = useState(false);
   const [heightM, setHeightM] = useState(30);
   const [technology, setTechnology] = useState<Radio>('4G');
@@ -55,6 +64,8 @@ export function WhatIfPanel({ controls, active, moved, carriers }: Props) {
   useEffect(() => {
     if (!moved) return;
     setPosition(moved);
+    setLonText(coordinateText(moved[0]));
+    setLatText(coordinateText(moved[1]));
     setPlacing(false);
     setResult(null);
   }, [moved]);
@@ -103,8 +114,20 @@ export function WhatIfPanel({ controls, active, moved, carriers }: Props) {
     }
   }
 
+  function typed(axis: 0 | 1, text: string) {
+    (axis === 0 ? setLonText : setLatText)(text);
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) return;
+    const next: [number, number] = position ? [...position] : [0, 0];
+    next[axis] = value;
+    setPosition(next);
+    setResult(null);
+  }
+
   function clear() {
     setPosition(null);
+    setLonText('');
+    setLatText('');
     setResult(null);
     setPlacing(false);
     controls.setWhatIf(null);
@@ -121,11 +144,11 @@ export function WhatIfPanel({ controls, active, moved, carriers }: Props) {
       <div className="grid-2">
         <div>
           <label htmlFor="wi-lon">{t('planner.lon')}</label>
-          <input id="wi-lon" type="number" step="0.00001" value={position?.[0] ?? ''} required onChange={(e) => setPosition([Number(e.target.value), position?.[1] ?? 0])} />
+          <input id="wi-lon" type="number" step="0.000001" value={lonText} required onChange={(e) => typed(0, e.target.value)} />
         </div>
         <div>
           <label htmlFor="wi-lat">{t('planner.lat')}</label>
-          <input id="wi-lat" type="number" step="0.00001" value={position?.[1] ?? ''} required onChange={(e) => setPosition([position?.[0] ?? 0, Number(e.target.value)])} />
+          <input id="wi-lat" type="number" step="0.000001" value={latText} required onChange={(e) => typed(1, e.target.value)} />
         </div>
         <div>
           <label htmlFor="wi-height">{t('planner.height')}</label>
@@ -175,34 +198,16 @@ export function WhatIfPanel({ controls, active, moved, carriers }: Props) {
           {changed.length === 0 ? (
             <p className="muted">{t('planner.noChange')}</p>
           ) : (
-            <div className="table-scroll">
-              <table className="table compact" data-testid="what-if-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('planner.village')}</th>
-                    <th scope="col" className="num">
-                      {t('planner.before')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('planner.after')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('planner.addsHouseholds')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {changed.map((v) => (
-                    <tr key={v.villageId} className={v.reachesTarget ? 'ok' : ''}>
-                      <td>{v.name}</td>
-                      <td className={`num ${v.meetsTargetBefore ? 'ok' : 'bad'}`}>{percent(v.shareBefore)}</td>
-                      <td className={`num ${v.meetsTargetAfter ? 'ok' : 'bad'}`}>{percent(v.shareAfter)}</td>
-                      <td className="num">+{number(v.newlyCoveredUnits)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <VillageTable testId="what-if-table" numericColumns={[t('planner.before'), t('planner.after'), t('planner.addsHouseholds')]}>
+              {changed.map((v) => (
+                <tr key={v.villageId} className={v.reachesTarget ? 'ok' : ''}>
+                  <td>{v.name}</td>
+                  <td className={`num ${v.meetsTargetBefore ? 'ok' : 'bad'}`}>{percent(v.shareBefore)}</td>
+                  <td className={`num ${v.meetsTargetAfter ? 'ok' : 'bad'}`}>{percent(v.shareAfter)}</td>
+                  <td className="num">+{number(v.newlyCoveredUnits)}</td>
+                </tr>
+              ))}
+            </VillageTable>
           )}
         </section>
       )}

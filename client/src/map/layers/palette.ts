@@ -27,6 +27,8 @@ export const PALETTE = {
   ] as [number, string][],
   gapFill: '#ff00aa',
   selection: '#0b6efd',
+  /** The keyboard list's current feature: dashed, so it is not mistaken for the selection. */
+  focus: '#ff8c00',
   candidate: '#111111',
   footprint: '#0b6efd',
   suggestion: '#7a0177',

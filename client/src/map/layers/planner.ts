@@ -4,12 +4,16 @@ import { zoomLinear } from './expressions';
 
 // The planner's working layers (GeoJSON sources the client fills): the
 // what-if candidate and its footprints, ranked gap-closing suggestions, and
-// the selected feature's outline.
+// the selected feature's outline, and the keyboard list's current feature.
 
 export const CANDIDATE_SOURCE = 'candidate';
 export const FOOTPRINT_SOURCE = 'candidate-footprint';
 export const SUGGESTION_SOURCE = 'suggestions';
 export const SELECTION_SOURCE = 'selection';
+/** The feature under the keyboard's cursor in the "features here" list (not selected yet). */
+export const FOCUS_SOURCE = 'keyboard-focus';
+/** The layers drawing the selected feature: a test or the page can look it up through the map. */
+export const SELECTION_LAYERS = ['selection-fill', 'selection-line', 'selection-point'];
 
 export function plannerLayers(): LayerSpecification[] {
   return [
@@ -23,6 +27,14 @@ export function plannerLayers(): LayerSpecification[] {
       source: SELECTION_SOURCE,
       filter: ['==', ['geometry-type'], 'Point'],
       paint: { 'circle-radius': 11, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': PALETTE.selection, 'circle-stroke-width': 3 },
+    },
+    { id: 'focus-line', type: 'line', source: FOCUS_SOURCE, paint: { 'line-color': PALETTE.focus, 'line-width': 2.5, 'line-dasharray': [2, 1] } },
+    {
+      id: 'focus-point',
+      type: 'circle',
+      source: FOCUS_SOURCE,
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': PALETTE.focus, 'circle-stroke-width': 2.5 },
     },
     {
       id: 'suggestions-circle',
