@@ -8,9 +8,8 @@
 // with the count the tile SQL gives, so both paths did the same work.
 //
 // pgbench runs the server's statements themselves: one prepared statement per
-// tile source, as the server prepares them, each picking its tile at random
-// (weighted so every tile of the list is equally likely); the HTTP clients
-// pick tiles the same way.
+// tile source, as the server prepares them; each pgbench client and each HTTP
+// worker goes through the same tile sequence.
 //
 // Then the national half: the same list drawn from the national-scale
 // dataset, pgbench and the cache-off server only, for the dense-tile p99
@@ -73,17 +72,8 @@ function parseArgs(argv: string[]) {
   return out;
 }
 
-/** A small seeded generator (mulberry32), so runs draw the same tile sequence. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Client or worker c starts at tile STRIDE·c of the list (pgbench and HTTP alike), so the connections spread over the list. */
+const STRIDE = 7;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -200,30 +190,35 @@ function summarise(name: string, connections: number, slices: Samples[]): Result
 }
 
 /**
- * One pgbench script per tile source, holding the source's tile statement as
- * the server prepares it (the same text, one prepared statement per
- * connection), which draws one of the source's tiles at random; weighted by
- * the source's tile count so that every tile is as likely as in the HTTP runs.
+ * The pgbench script: client c takes the tiles in the list's order from tile
+ * 7c on, as HTTP worker c does (so both sides run the same sequence), and runs
+ * the tile's source statement exactly as the server prepares it: one SQL
+ * command per source, so one prepared statement per source and connection.
  */
-function pgbenchScripts(dir: string, tiles: Tile[], templates: (layer: string) => string): string[] {
-  const bySource = new Map<string, Tile[]>();
-  for (const t of tiles) bySource.set(t.layer, [...(bySource.get(t.layer) ?? []), t]);
-  return [...bySource].map(([layer, list], s) => {
-    const pick = (key: 'z' | 'x' | 'y') =>
-      list.length === 1 ? `\\set ${key} ${list[0]![key]}` : `\\set ${key} CASE ${list.slice(0, -1).map((t, i) => `WHEN :i = ${i} THEN ${t[key]}`).join(' ')} ELSE ${list.at(-1)![key]} END`;
-    const file = join(dir, `source${s}.sql`);
-    writeFileSync(file, `\\set i random(0, ${list.length - 1})\n${pick('z')}\n${pick('x')}\n${pick('y')}\n${templates(layer)};\n`);
-    return `${file}@${list.length}`;
-  });
+function pgbenchScript(tiles: Tile[], templates: (layer: string) => string): string {
+  const sources = [...new Set(tiles.map((t) => t.layer))];
+  const pick = (value: (t: Tile, i: number) => number) => `CASE ${tiles.map((t, i) => `WHEN :i = ${i} THEN ${value(t, i)}`).join(' ')} END`;
+  const lines = [
+    `\\set i (:n + :client_id * ${STRIDE}) % ${tiles.length}`,
+    '\\set n :n + 1',
+    `\\set z ${pick((t) => t.z)}`,
+    `\\set x ${pick((t) => t.x)}`,
+    `\\set y ${pick((t) => t.y)}`,
+    `\\set s ${pick((t) => sources.indexOf(t.layer))}`,
+    ...sources.flatMap((layer, k) => [`${k === 0 ? '\\if' : '\\elif'} :s = ${k}`, `${templates(layer)};`]),
+    '\\endif',
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 function runPgbench(url: string, tiles: Tile[], templates: (layer: string) => string, connections: number, seconds: number): Samples {
   const dir = mkdtempSync(join(tmpdir(), 'bench-tiles-'));
   try {
-    const scripts = pgbenchScripts(dir, tiles, templates);
+    const script = join(dir, 'tiles.sql');
+    writeFileSync(script, pgbenchScript(tiles, templates));
     const u = new URL(url);
-    const args = ['-n', '-M', 'prepared', '-c', String(connections), '-j', String(connections), '-T', String(seconds), '-l', '--log-prefix', join(dir, 'log'),
-      '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), ...scripts.flatMap((f) => ['-f', f]), u.pathname.slice(1)];
+    const args = ['-n', '-M', 'prepared', '-c', String(connections), '-j', String(connections), '-T', String(seconds), '-D', 'n=0', '-l', '--log-prefix', join(dir, 'log'),
+      '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), '-f', script, u.pathname.slice(1)];
     const res = spawnSync('pgbench', args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGOPTIONS: TILE_SESSION_OPTIONS }, encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`pgbench failed: ${res.stderr || res.error?.message}`);
     const latencies: number[] = [];
@@ -236,7 +231,7 @@ function runPgbench(url: string, tiles: Tile[], templates: (layer: string) => st
     }
     const tps = Number(/tps = ([\d.]+)/.exec(res.stdout)?.[1] ?? NaN);
     const failed = Number(/number of failed transactions: (\d+)/.exec(res.stdout)?.[1] ?? 0);
-    // A script draws its tile inside pgbench: the log names the source, not the tile, so no dense-only figure here.
+    // One script for every tile: the log does not say which tile a line is, so no dense-only figure here.
     return { latencies, dense: [], seconds: latencies.length / tps, errors: failed };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -279,9 +274,8 @@ async function runHttp(name: string, port: number, prefix: string, tiles: Tile[]
   const started = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async (_, w) => {
-      const next = random(w + 1);
-      while (performance.now() < deadline) {
-        const tile = tiles[Math.floor(next() * tiles.length)]!;
+      for (let i = w * STRIDE; performance.now() < deadline; i++) {
+        const tile = tiles[i % tiles.length]!;
         const t0 = performance.now();
         const res = await fetchTile(agent, port, `${prefix}/${tile.layer}/${tile.z}/${tile.x}/${tile.y}.mvt`);
         const ms = performance.now() - t0;
