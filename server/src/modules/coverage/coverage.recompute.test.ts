@@ -18,7 +18,7 @@ import pg from 'pg';
 import fc from 'fast-check';
 import { inject } from 'vitest';
 import { pgRunner } from './coverage.queries';
-import { recomputeFullWith, recomputeSources } from './coverage.recompute';
+import { recomputeFullCoverage, recomputeFullWith, recomputeSources } from './coverage.recompute';
 import { X0, Y0, accessPoint, baseFixture, coverageRows, covered, pointSql, sector, site, squareVillage } from './coverage.fixtures';
 
 let pool: pg.Pool;
@@ -293,3 +293,74 @@ describe('incremental recompute', () => {
       expect(full.some((r) => r.coveredUnits > 0)).toBe(true);
     }));
 });
+
+describe('full recompute through the pool, built beside the live results', () => {
+  it('lets an edit made during the build through at once, and the results it swaps in include that edit', async () => {
+    // Committed fixtures (the build and the edit are two sessions), removed at the end.
+    const setup = await pool.connect();
+    const before = await setup.query<{ value: unknown }>(`SELECT value FROM settings WHERE key = 'metric_srid'`);
+    let f: Awaited<ReturnType<typeof baseFixture>> | null = null;
+    const villages: number[] = [];
+    let s = 0;
+    try {
+      await setup.query('BEGIN');
+      f = await baseFixture(setup);
+      villages.push(await squareVillage(setup, f, X0, Y0), await squareVillage(setup, f, X0 + 1000, Y0));
+      s = await site(setup, f.carrierA, X0 + 500, Y0 + 500);
+      await sector(setup, s, f.carrierA, { rangeM: 300 });
+      // As the registry does when it writes a site: the live results know it.
+      await recomputeSources(pgRunner(setup), { siteIds: [s] });
+      await setup.query('COMMIT');
+      const [v1, v2] = villages as [number, number];
+      let logged = 0;
+      await recomputeFullCoverage(pool, {
+        // After the build's snapshot and gaps, before its final step: the
+        // site moves from v1 to v2 in its own committed transaction. Were the
+        // edit blocked by the build, the lock timeout would fail it.
+        duringBuild: async () => {
+          // Its own connection: the pool's two are the fixtures' and the build's.
+          const edit = new pg.Client({ connectionString: inject('databaseUrl') });
+          await edit.connect();
+          try {
+            await edit.query('BEGIN');
+            await edit.query(`SET LOCAL lock_timeout = '2s'`);
+            await edit.query(`UPDATE sites SET geom = ${pointSql(X0 + 1500, Y0 + 500)} WHERE id = $1`, [s]);
+            const r = await recomputeSources(pgRunner(edit), { siteIds: [s] });
+            expect(new Set(r.villageIds)).toEqual(new Set([v1, v2]));
+            await edit.query('COMMIT');
+            const p = await edit.query<{ n: number }>('SELECT count(*)::int AS n FROM coverage_pending_edits WHERE $1 = ANY(site_ids)', [s]);
+            logged = p.rows[0]!.n;
+          } finally {
+            await edit.end();
+          }
+        },
+      });
+      expect(logged).toBe(1);
+      const after = await coverageRows(setup, villages);
+      expect(covered(after, v1, '4G')).toBe(0);
+      expect(covered(after, v2, '4G')).toBe(32);
+      expect(covered(after, v2, '4G', f.carrierA)).toBe(32);
+      const pending = await setup.query<{ n: number }>('SELECT count(*)::int AS n FROM coverage_pending_edits WHERE $1 = ANY(site_ids)', [s]);
+      expect(pending.rows[0]!.n).toBe(0);
+      // And they equal a full recompute of the state now.
+      await setup.query('BEGIN');
+      await recomputeFullWith(setup);
+      const full = await coverageRows(setup, villages);
+      await setup.query('ROLLBACK');
+      const strip = (rows: typeof full) => rows.map(({ gapAreaM2, ...r }) => ({ ...r, gap: gapAreaM2 === null ? null : Math.round(gapAreaM2 / 10) }));
+      expect(strip(after)).toEqual(strip(full));
+    } finally {
+      await setup.query('ROLLBACK').catch(() => undefined);
+      if (s) await setup.query('DELETE FROM sites WHERE id = $1', [s]);
+      if (villages.length) await setup.query('DELETE FROM villages WHERE id = ANY($1::int[])', [villages]);
+      if (f) {
+        await setup.query('DELETE FROM carriers WHERE id = ANY($1::int[])', [[f.carrierA, f.carrierB]]);
+        await setup.query('DELETE FROM admin_units WHERE id = $1', [f.communeId]);
+      }
+      if (before.rows.length === 0) await setup.query(`DELETE FROM settings WHERE key = 'metric_srid'`);
+      else await setup.query(`UPDATE settings SET value = $1::jsonb WHERE key = 'metric_srid'`, [JSON.stringify(before.rows[0]!.value)]);
+      setup.release();
+    }
+  });
+});
+
