@@ -1054,24 +1054,36 @@ export async function selectWhatIf(db: Runner, ringsWkt: string[], techs: string
        SELECT DISTINCT ON (l.id, t.technology) l.id, l.village_id, l.units, l.geom, t.technology
          FROM cand c CROSS JOIN LATERAL unnest(c.techs) AS t(technology)
          JOIN locations l ON ST_Intersects(c.reach, l.geom)),
+     -- Who already covers each hit location: the few contributors near the
+     -- candidate joined to the hit locations once (was an index probe of
+     -- coverage_contributors per location and per scope, detoasting reaches).
+     covered AS MATERIALIZED (
+       SELECT DISTINCT h.id, h.technology, x.carrier_id
+         FROM coverage_contributors x JOIN hit h ON h.technology = x.technology AND ST_Intersects(x.reach, h.geom)
+        WHERE x.reach && (SELECT ST_Collect(reach) FROM cand)),
      scoped AS (
        SELECT h.village_id, h.technology, NULL::int AS carrier_id, h.units
          FROM hit h
-        WHERE NOT EXISTS (SELECT 1 FROM coverage_contributors x WHERE x.technology = h.technology AND ST_Intersects(x.reach, h.geom))
+        WHERE NOT EXISTS (SELECT 1 FROM covered x WHERE x.id = h.id AND x.technology = h.technology)
        UNION ALL
        SELECT h.village_id, h.technology, $6::int, h.units
          FROM hit h
         WHERE $6::int IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM coverage_contributors x WHERE x.technology = h.technology AND x.carrier_id = $6::int AND ST_Intersects(x.reach, h.geom))),
+          AND NOT EXISTS (SELECT 1 FROM covered x WHERE x.id = h.id AND x.technology = h.technology AND x.carrier_id = $6::int)),
      agg AS (SELECT village_id, technology, carrier_id, sum(units)::int AS newly FROM scoped GROUP BY village_id, technology, carrier_id)
      SELECT 'village' AS kind, v.id AS "villageId", v.code, v.name, g.technology, g.carrier_id AS "carrierId",
             a.total_units AS "totalUnits", coalesce(c.covered_units, CASE WHEN g.carrier_id IS NULL THEN a.covered_units ELSE 0 END) AS "coveredBefore",
             g.newly AS "newlyCoveredUnits", ${thresholdSql('v', 'g.technology', '$7::real')}::float8 AS "thresholdShare",
             coalesce(c.meets_target, CASE WHEN g.carrier_id IS NULL THEN a.meets_target ELSE false END) AS "meetsTargetBefore",
             NULL::json AS footprint
-       FROM agg g JOIN villages v ON v.id = g.village_id
-       JOIN village_coverage a ON a.village_id = g.village_id AND a.technology = g.technology AND a.carrier_id IS NULL
-       LEFT JOIN village_coverage c ON g.carrier_id IS NOT NULL AND c.village_id = g.village_id AND c.technology = g.technology AND c.carrier_id = g.carrier_id
+       -- Looked up per village (LATERAL ... LIMIT 1): the estimate of the hit
+       -- locations is far too high, and plain joins became hash or merge joins
+       -- over all of villages and village_coverage (~1 s at national scale).
+       FROM agg g
+       CROSS JOIN LATERAL (SELECT v0.* FROM villages v0 WHERE v0.id = g.village_id LIMIT 1) v
+       CROSS JOIN LATERAL (SELECT a0.* FROM village_coverage a0 WHERE a0.village_id = g.village_id AND a0.technology = g.technology AND a0.carrier_id IS NULL LIMIT 1) a
+       LEFT JOIN LATERAL (SELECT c0.* FROM village_coverage c0
+                           WHERE g.carrier_id IS NOT NULL AND c0.village_id = g.village_id AND c0.technology = g.technology AND c0.carrier_id = g.carrier_id LIMIT 1) c ON true
      UNION ALL
      SELECT 'footprint', i::int, '', '', NULL, NULL, 0, 0, 0, 0, false, ST_AsGeoJSON(reach, 6)::json FROM cand
      ORDER BY 1, 2`,
