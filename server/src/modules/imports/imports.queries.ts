@@ -227,17 +227,41 @@ export async function countStagedRows(client: Queryable, jobId: string): Promise
 export interface CommitResult {
   created: number;
   updated: number;
-  bbox: [number, number, number, number] | null;
+}
+
+/** Staged rows by file row number, both ends included: one batch of a commit. */
+export interface RowRange {
+  from: number;
+  to: number;
+}
+
+/** The first and last row numbers of the rows a commit writes, or null when it writes none. */
+export async function stagedWriteRange(client: Queryable, jobId: string): Promise<RowRange | null> {
+  const r = await client.query<{ lo: number | null; hi: number | null }>(
+    `SELECT min(row_no) AS lo, max(row_no) AS hi FROM import_rows WHERE job_id = $1 AND action IN ('create', 'update')`,
+    [jobId],
+  );
+  const row = r.rows[0];
+  return row && row.lo !== null && row.hi !== null ? { from: row.lo, to: row.hi } : null;
 }
 
 /**
- * Writes the staged rows in two set-based statements (INSERT for new
- * objects, UPDATE for changed ones), each writing its change-log rows in the
- * same statement: action 'import', one operation id for the whole file.
+ * Writes the staged rows of one range of row numbers in two set-based
+ * statements (INSERT for new objects, UPDATE for changed ones), each writing
+ * its change-log rows in the same statement: action 'import', one operation id
+ * for the whole file. A commit calls it range after range in its one
+ * transaction, so that it can report progress between them.
  * Columns the file did not have keep their stored values on update and take
  * their defaults on create. Call inside the commit's transaction.
  */
-export async function upsertStagedRows(client: Queryable, jobId: string, spec: ImportAssetSpec, ctx: RequestContext, operationId: string): Promise<CommitResult> {
+export async function upsertStagedRows(
+  client: Queryable,
+  jobId: string,
+  spec: ImportAssetSpec,
+  ctx: RequestContext,
+  operationId: string,
+  range: RowRange = { from: 1, to: 2 ** 31 - 1 },
+): Promise<CommitResult> {
   const table = TABLES[spec.type];
   const tableColumns = await columnsOf(client, table.table);
   const actor = ctx.actor;
@@ -277,7 +301,7 @@ export async function upsertStagedRows(client: Queryable, jobId: string, spec: I
        INSERT INTO ${table.table} (${columns.join(', ')})
        SELECT ${values.join(', ')}
          FROM import_rows s CROSS JOIN LATERAL jsonb_populate_record(NULL::${table.table}, s.data) r ${derivedJoin}
-        WHERE s.job_id = $1 AND s.action = 'create'
+        WHERE s.job_id = $1 AND s.action = 'create' AND s.row_no BETWEEN $6 AND $7
         ORDER BY s.row_no
        RETURNING *
      ), log AS (
@@ -293,18 +317,18 @@ export async function upsertStagedRows(client: Queryable, jobId: string, spec: I
          : ''
      }
      SELECT count(*)::int AS n FROM ins`,
-    [jobId, ...who],
+    [jobId, ...who, range.from, range.to],
   );
 
   const updated = await client.query<{ n: number }>(
     `WITH before AS (
        SELECT t.id, ${logJson('t', tableColumns)} AS j
          FROM ${table.table} t JOIN import_rows s ON s.target_id = t.id
-        WHERE s.job_id = $1 AND s.action = 'update'
+        WHERE s.job_id = $1 AND s.action = 'update' AND s.row_no BETWEEN $6 AND $7
      ), upd AS (
        UPDATE ${table.table} t SET ${sets.join(', ')}
          FROM import_rows s CROSS JOIN LATERAL jsonb_populate_record(NULL::${table.table}, s.data) r ${derivedJoin}
-        WHERE s.job_id = $1 AND s.action = 'update' AND t.id = s.target_id
+        WHERE s.job_id = $1 AND s.action = 'update' AND s.row_no BETWEEN $6 AND $7 AND t.id = s.target_id
        RETURNING t.*
      ), log AS (
        INSERT INTO change_log (${logColumns}, before, after)
@@ -312,7 +336,7 @@ export async function upsertStagedRows(client: Queryable, jobId: string, spec: I
          FROM upd JOIN before ON before.id = upd.id
      )
      SELECT count(*)::int AS n FROM upd`,
-    [jobId, ...who],
+    [jobId, ...who, range.from, range.to],
   );
 
   // A sector's carrier has a tenancy on the site that carries it (another carrier's site included).
@@ -320,13 +344,19 @@ export async function upsertStagedRows(client: Queryable, jobId: string, spec: I
     await client.query(
       `INSERT INTO site_tenancies (site_id, carrier_id)
        SELECT DISTINCT (s.data->>'site_id')::int, s.carrier_id FROM import_rows s
-        WHERE s.job_id = $1 AND s.action IN ('create', 'update') AND s.data ? 'site_id'
+        WHERE s.job_id = $1 AND s.action IN ('create', 'update') AND s.data ? 'site_id' AND s.row_no BETWEEN $2 AND $3
        ON CONFLICT (site_id, carrier_id) WHERE until IS NULL DO NOTHING`,
-      [jobId],
+      [jobId, range.from, range.to],
     );
   }
+  return { created: inserted.rows[0]?.n ?? 0, updated: updated.rows[0]?.n ?? 0 };
+}
 
-  let bbox: CommitResult['bbox'] = null;
+/** The extent of what a commit wrote, for the change event, or null. */
+export async function stagedExtent(client: Queryable, jobId: string, spec: ImportAssetSpec): Promise<[number, number, number, number] | null> {
+  const table = TABLES[spec.type];
+
+  let bbox: [number, number, number, number] | null = null;
   if (table.geomColumn) {
     const b = await client.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(
       `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
@@ -336,7 +366,7 @@ export async function upsertStagedRows(client: Queryable, jobId: string, spec: I
     const row = b.rows[0];
     if (row && row.xmin !== null) bbox = [row.xmin, row.ymin, row.xmax, row.ymax];
   }
-  return { created: inserted.rows[0]?.n ?? 0, updated: updated.rows[0]?.n ?? 0, bbox };
+  return bbox;
 }
 
 export interface RowsPage {

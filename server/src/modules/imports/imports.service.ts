@@ -28,6 +28,8 @@ import {
   createStagedSites,
   listStagedRows,
   resolveStagedSiteCodes,
+  stagedExtent,
+  stagedWriteRange,
   upsertStagedRows,
   type ClassifyOptions,
   type RowsPage,
@@ -56,6 +58,8 @@ export interface ImportsServiceDeps {
   recomputeCoverage?: (pool: pg.Pool, options: { onProgress?: (done: number, total: number) => void }) => Promise<void>;
   /** Progress is written to the job row at most this often, ms. */
   progressIntervalMs?: number;
+  /** A commit writes this many file rows per statement and reports rows_written after each (default 10,000). */
+  commitBatchRows?: number;
   /** A running job's heartbeat is written this often, ms. */
   heartbeatMs?: number;
   /** A job 'validating' or 'committing' without a heartbeat for this long was left by a process that stopped, ms. */
@@ -200,6 +204,7 @@ async function collect(source: AsyncIterable<Buffer>): Promise<Uint8Array> {
 export function createImportsService(deps: ImportsServiceDeps) {
   const { pool, limits } = deps;
   const progressMs = deps.progressIntervalMs ?? 250;
+  const commitBatchRows = Math.max(1, deps.commitBatchRows ?? 10_000);
   const heartbeatMs = deps.heartbeatMs ?? 10_000;
   const staleAfterMs = deps.staleAfterMs ?? 120_000;
   const running = new Map<string, Promise<void>>();
@@ -664,9 +669,16 @@ export function createImportsService(deps: ImportsServiceDeps) {
         await resolveStagedSiteCodes(client, id);
         counts.actions.siteCreate = sitesCreated;
       }
-      const result = await upsertStagedRows(client, id, spec, ctx, operationId);
-      written = result.created + result.updated + sitesCreated;
-      bbox = result.bbox;
+      // Written in ranges of row numbers, all in this one transaction; rows_written is reported after each
+      // range from another connection, so that the job shows the commit advancing while it runs.
+      written = sitesCreated;
+      const range = await stagedWriteRange(client, id);
+      for (let from = range?.from ?? 1; range && from <= range.to; from += commitBatchRows) {
+        const result = await upsertStagedRows(client, id, spec, ctx, operationId, { from, to: Math.min(from + commitBatchRows - 1, range.to) });
+        written += result.created + result.updated;
+        await pool.query('UPDATE import_jobs SET rows_written = $2 WHERE id = $1', [id, written]);
+      }
+      bbox = await stagedExtent(client, id, spec);
       await client.query(
         `UPDATE import_jobs SET status = 'committed', finished_at = now(), rows_written = $2,
                 summary = summary || jsonb_build_object('actions', $3::jsonb) WHERE id = $1`,

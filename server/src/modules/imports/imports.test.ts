@@ -211,6 +211,51 @@ describe('GeoJSON and KML', () => {
   });
 });
 
+describe('commit progress', () => {
+  it('advances rowsWritten batch by batch while the commit transaction runs', async () => {
+    const batched = createImportsService({ pool: db.pool, events, provinceGuard: guard, limits: { maxBytes: 5_000_000, maxRows: 10_000 }, commitBatchRows: 5 });
+    const s = unique('prog');
+    const row = (i: number, height: number) => `${s}-${i},rooftop,${height},106.2,21.3`;
+    // Row 8 of the file updates a site that exists; the other 11 rows create sites.
+    const existing = await batched.start(carrierUserA, { assetType: 'sites', crs: 'EPSG:4326' }, { filename: 'a.csv', stream: bytes(`code,structure_type,height_m,lon,lat\n${row(8, 10)}\n`) });
+    expect((await batched.settled(existing.id)).actions.create).toBe(1);
+    await batched.commit(carrierUserA, existing.id);
+    expect((await batched.settled(existing.id)).status).toBe('committed');
+    const csv = ['code,structure_type,height_m,lon,lat', ...Array.from({ length: 12 }, (_, i) => row(i + 1, i + 1 === 8 ? 20 : 10))].join('\n');
+    const started = await batched.start(carrierUserA, { assetType: 'sites', crs: 'EPSG:4326' }, { filename: 'b.csv', stream: bytes(csv) });
+    const job = await batched.settled(started.id);
+    expect(job.actions).toMatchObject({ create: 11, update: 1 });
+
+    // Hold the existing site's row: the commit writes rows 1–5, reports them, and waits in its second batch (rows 6–10).
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM sites WHERE code = $1 FOR UPDATE', [`${s}-8`]);
+      await batched.commit(carrierUserA, job.id);
+      let seen = (await batched.get(carrierUserA, job.id, { errorsOnly: false, after: 0, limit: 1 })).rowsWritten;
+      for (let i = 0; i < 200 && seen < 5; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = (await batched.get(carrierUserA, job.id, { errorsOnly: false, after: 0, limit: 1 })).rowsWritten;
+      }
+      const midway = await batched.get(carrierUserA, job.id, { errorsOnly: false, after: 0, limit: 1 });
+      expect(midway.status).toBe('committing');
+      expect(midway.rowsWritten).toBe(5);
+      // Nothing of it is visible outside the transaction yet.
+      expect((await db.pool.query('SELECT count(*)::int AS n FROM sites WHERE code LIKE $1', [`${s}-%`])).rows[0].n).toBe(1);
+      await holder.query('COMMIT');
+    } finally {
+      holder.release();
+    }
+    const done = await batched.settled(job.id);
+    expect(done.status).toBe('committed');
+    expect(done.rowsWritten).toBe(12);
+    const sites = await db.pool.query<{ n: number; h: number }>('SELECT count(*)::int AS n, max(height_m) AS h FROM sites WHERE code LIKE $1', [`${s}-%`]);
+    expect(sites.rows[0]).toEqual({ n: 12, h: 20 });
+    const log = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM change_log WHERE operation_id = $1', [done.operationId]);
+    expect(log.rows[0]!.n).toBe(12);
+  });
+});
+
 describe('Shapefile in a zip and KMZ, written by GDAL', () => {
   /** A GeoJSON of two sites in WGS84, written by the test, and ogr2ogr's rendering of it in another format. */
   function viaOgr(s: string, output: string, args: string[]): Buffer {
