@@ -10,14 +10,18 @@ import { utmEpsgForLonLat } from '@registry/shared/radio/wedge';
 import type { DbOrTx } from '../../db/client';
 
 export interface Runner {
-  query<T extends object>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `name` makes it a prepared statement of the connection (parsed and
+   * planned once per connection): only for constant text.
+   */
+  query<T extends object>(text: string, params?: unknown[], name?: string): Promise<T[]>;
 }
 
 /** A pg Pool or PoolClient as a Runner. */
 export function pgRunner(client: pg.Pool | pg.PoolClient | pg.Client): Runner {
   return {
-    async query<T extends object>(text: string, params: unknown[] = []) {
-      const r = await client.query(text, params);
+    async query<T extends object>(text: string, params: unknown[] = [], name?: string) {
+      const r = name ? await client.query({ name, text, values: params }) : await client.query(text, params);
       return r.rows as T[];
     },
   };
@@ -37,10 +41,21 @@ export function textToSql(text: string, params: unknown[]): SQL {
   return sql.join(chunks, sql.raw(''));
 }
 
-/** A drizzle database or transaction handle as a Runner. */
+/** The pg connection under a drizzle handle or transaction bound to one (node-postgres driver), else null. */
+function pgClientOf(db: DbOrTx): pg.PoolClient | pg.Client | null {
+  const client = (db._.session as unknown as { client?: unknown }).client;
+  if (!client || typeof client !== 'object' || !('query' in client) || typeof client.query !== 'function') return null;
+  // A Pool would run each statement on any connection: never for named statements.
+  if ('totalCount' in client) return null;
+  return client as pg.PoolClient;
+}
+
+/** A drizzle database or transaction handle as a Runner (named statements go straight to its connection). */
 export function drizzleRunner(db: DbOrTx): Runner {
+  const client = pgClientOf(db);
   return {
-    async query<T extends object>(text: string, params: unknown[] = []) {
+    async query<T extends object>(text: string, params: unknown[] = [], name?: string) {
+      if (name && client) return (await client.query({ name, text, values: params })).rows as T[];
       const r = await db.execute(textToSql(text, params));
       return r.rows as T[];
     },
@@ -234,13 +249,31 @@ export const BUILD_MARKER = 7007002;
  * touched for the build's final step. When no build is running the marker is
  * held shared until commit, so a build starting now waits for this edit.
  */
-export async function lockForEdit(db: Runner): Promise<{ jitBefore: string; fullBuilding: boolean }> {
-  const r = await db.query<{ jitBefore: string; fullBuilding: boolean }>(
+export async function lockForEdit(db: Runner): Promise<{ settingsBefore: EditSettings; fullBuilding: boolean }> {
+  const r = await db.query<{ jit: string; planCacheMode: string; fullBuilding: boolean }>(
     `SELECT pg_advisory_xact_lock(${COVERAGE_LOCK}) IS NULL AS locked,
             NOT pg_try_advisory_xact_lock_shared(${BUILD_MARKER}) AS "fullBuilding",
-            current_setting('jit') AS "jitBefore", set_config('jit', 'off', true) IS NULL AS off`,
+            current_setting('jit') AS jit, current_setting('plan_cache_mode') AS "planCacheMode",
+            set_config('jit', 'off', true) IS NULL AS off, set_config('plan_cache_mode', 'force_generic_plan', true) IS NULL AS generic`,
+    [],
+    'coverage_edit_lock',
   );
-  return { jitBefore: r[0]?.jitBefore ?? 'on', fullBuilding: r[0]?.fullBuilding ?? false };
+  return { settingsBefore: { jit: r[0]?.jit ?? 'on', planCacheMode: r[0]?.planCacheMode ?? 'auto' }, fullBuilding: r[0]?.fullBuilding ?? false };
+}
+
+/**
+ * Settings an edit changes for its own statements and restores at its end:
+ * JIT off (compiling cost more than running), and generic plans for its named
+ * statements (planned once per connection: planning them cost more than
+ * running them, ~15 ms each under load).
+ */
+export interface EditSettings {
+  jit: string;
+  planCacheMode: string;
+}
+
+export async function restoreEditSettings(db: Runner, s: EditSettings): Promise<void> {
+  await db.query(`SELECT set_config('jit', $1, true), set_config('plan_cache_mode', $2, true)`, [s.jit, s.planCacheMode]);
 }
 
 export interface EditContext {
@@ -279,6 +312,7 @@ export async function selectEditContext(
             (SELECT json_agg(r) FROM (${RADIO_INPUTS_SQL('s.id = ANY(src.sector_ids)')}) r) AS radio
        FROM src`,
     [change.sectorIds, change.siteIds, change.accessPointIds, change.routeIds],
+    'coverage_edit_context',
   );
   const r = rows[0];
   return { params: r?.params ?? {}, sridSetting: r?.sridSetting ?? null, sectorIds: r?.sectorIds ?? [], accessPointIds: r?.accessPointIds ?? [], radio: r?.radio ?? [] };
@@ -396,6 +430,7 @@ export async function swapEditRows(
       e.siteIds,
       e.routeIds,
     ],
+    'coverage_edit_swap',
   );
   const contributors: ContributorWkb[] = [];
   const locations: EditSwap['locations'] = [];
@@ -421,11 +456,11 @@ export interface GapRegion {
  * carrier: the symmetric difference of old and new reach; else both; a source
  * that came or went: its reach). Villages never computed (fewer than three
  * any-carrier rows) are left alone and returned as fresh, for a full
- * computation of their own. Restores jit to $13 at the end.
+ * computation of their own. Restores jit ($13) and plan_cache_mode ($14) at the end.
  */
 export async function applyEdit(
   db: Runner,
-  e: { deltas: CoverageDelta[]; regions: GapRegion[]; params: Record<string, number>; triggeredBy: number | null; thresholdDefault: number; jitBefore: string },
+  e: { deltas: CoverageDelta[]; regions: GapRegion[]; params: Record<string, number>; triggeredBy: number | null; thresholdDefault: number; settingsBefore: EditSettings },
 ): Promise<{ runId: number | null; villageIds: number[]; fresh: number[] }> {
   const d = e.deltas;
   const threshold = (alias: string) => thresholdSql('v', `${alias}.technology`, '$12::real');
@@ -492,7 +527,7 @@ export async function applyEdit(
           AND NOT EXISTS (SELECT 1 FROM village_coverage x WHERE x.village_id = cx.village_id AND x.technology = cx.technology AND x.carrier_id = cx.carrier_id)
        RETURNING 1)
      SELECT (SELECT id FROM run) AS "runId", ARRAY(SELECT village_id FROM touched) AS "villageIds", ARRAY(SELECT village_id FROM fresh) AS fresh,
-            set_config('jit', $13, true) IS NULL AS restored`,
+            set_config('jit', $13, true) IS NULL AS jit, set_config('plan_cache_mode', $14, true) IS NULL AS plans`,
     [
       d.map((x) => x.villageId),
       d.map((x) => x.technology),
@@ -506,8 +541,10 @@ export async function applyEdit(
       parametersHash(e.params),
       e.triggeredBy,
       e.thresholdDefault,
-      e.jitBefore,
+      e.settingsBefore.jit,
+      e.settingsBefore.planCacheMode,
     ],
+    'coverage_edit_apply',
   );
   const r = rows[0];
   return { runId: r?.runId ?? null, villageIds: r?.villageIds ?? [], fresh: r?.fresh ?? [] };

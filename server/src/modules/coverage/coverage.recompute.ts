@@ -44,7 +44,8 @@ import {
   selectMetricSridOrNull,
   selectParameterRows,
   selectSectorRadioInputs,
-  setLocalJit,
+  restoreEditSettings,
+  type EditSettings,
   stageVillageResults,
   swapEditRows,
   swapInStagedResults,
@@ -326,7 +327,7 @@ async function finalStep(db: Runner, ctx: ModelContext, total: number, startedAt
     await swapBuild(db, runId, parameter(ctx.params, PARAMETER_KEYS.thresholdShareDefault), parametersHash(ctx.params));
     const pending = await selectPendingEdits(db);
     if (pending.maxId !== null) {
-      await recomputeSourcesLocked(db, pending, { log: false, jitBefore: 'off', triggeredBy });
+      await recomputeSourcesLocked(db, pending, { log: false, settingsBefore: { jit: 'off', planCacheMode: 'auto' }, triggeredBy });
       await deletePendingEdits(db, pending.maxId);
     }
   }
@@ -385,9 +386,9 @@ export async function recomputeSources(db: Runner, change: SourceChange, trigger
   // ~420 ms edit. The caller's setting is restored by the last statement.
   const lock = await lockForEdit(db);
   try {
-    return await recomputeSourcesLocked(db, wanted, { log: lock.fullBuilding, jitBefore: lock.jitBefore, triggeredBy });
+    return await recomputeSourcesLocked(db, wanted, { log: lock.fullBuilding, settingsBefore: lock.settingsBefore, triggeredBy });
   } catch (error) {
-    await setLocalJit(db, lock.jitBefore).catch(() => undefined);
+    await restoreEditSettings(db, lock.settingsBefore).catch(() => undefined);
     throw error;
   }
 }
@@ -395,13 +396,13 @@ export async function recomputeSources(db: Runner, change: SourceChange, trigger
 async function recomputeSourcesLocked(
   db: Runner,
   wanted: Required<SourceChange>,
-  o: { log: boolean; jitBefore: string; triggeredBy: number | null },
+  o: { log: boolean; settingsBefore: EditSettings; triggeredBy: number | null },
 ): Promise<IncrementalResult> {
   const ec = await selectEditContext(db, wanted);
   const srid = parseSrid(ec.sridSetting) ?? (await selectMetricSridOrNull(db)) ?? 0;
   const sources = { sectorIds: ec.sectorIds, accessPointIds: ec.accessPointIds };
   const none = async () => {
-    await setLocalJit(db, o.jitBefore);
+    await restoreEditSettings(db, o.settingsBefore);
     return { runId: null, ...sources, villageIds: [] };
   };
   if (srid === 0) return none();
@@ -418,7 +419,7 @@ async function recomputeSourcesLocked(
   const change = editChanges(swap.contributors, swap.locations);
   if (change === null) return none();
   const threshold = parameter(ec.params, PARAMETER_KEYS.thresholdShareDefault);
-  const applied = await applyEdit(db, { deltas: change.deltas, regions: change.regions, params: ec.params, triggeredBy: o.triggeredBy, thresholdDefault: threshold, jitBefore: o.jitBefore });
+  const applied = await applyEdit(db, { deltas: change.deltas, regions: change.regions, params: ec.params, triggeredBy: o.triggeredBy, thresholdDefault: threshold, settingsBefore: o.settingsBefore });
   if (applied.fresh.length > 0 && applied.runId !== null) {
     // Villages never computed (no rows yet) get a full computation of their own.
     await db.query(CREATE_STAGE_SQL);
