@@ -167,7 +167,10 @@ export function createTileService(deps: TileServiceDeps) {
     if (change.layers.includes('carriers')) carrierIds.clear();
     const wanted = new Map<string, Reach[]>();
     for (const layer of change.layers) {
-      for (const { source, reach } of touchedSources(layer, accessPointReachM)) wanted.set(source, [...(wanted.get(source) ?? []), reach]);
+      for (const { source, reach } of touchedSources(layer, accessPointReachM)) {
+        const reaches = wanted.get(source) ?? [];
+        if (!reaches.some((r) => JSON.stringify(r) === JSON.stringify(reach))) wanted.set(source, [...reaches, reach]);
+      }
     }
     const now: [string, BBox[]][] = [];
     const later: [string, Reach[]][] = [];
@@ -258,11 +261,6 @@ export function createTileService(deps: TileServiceDeps) {
   return {
     cache,
     onAssetsChanged,
-
-    /** Resolves once every invalidation under way has dropped its tiles (tests). */
-    async settled() {
-      while (pendingInvalidation) await pendingInvalidation;
-    },
 
     async close() {
       await ownPool?.end();
