@@ -90,11 +90,35 @@ export const HATA_ENVIRONMENTS: readonly HataEnvironment[] = ['open', 'suburban'
  * are applied to the medium-city L_u, as in Hata's paper.
  */
 export function okumuraHataLossDb(frequencyMHz: number, baseStationHeightM: number, handsetHeightM: number, distanceM: number, environment: HataEnvironment): number {
+  return hataFamilyLossDb(OKUMURA_HATA_TERMS, frequencyMHz, baseStationHeightM, handsetHeightM, distanceM, environment);
+}
+
+/** The constant terms that tell Okumura–Hata (eq. 4.4.1) and COST-231 Hata (eq. 4.4.3) apart. */
+interface HataTerms {
+  /** Intercept, dB. */
+  a: number;
+  /** Frequency slope, dB per decade. */
+  b: number;
+  /** Cm for a large city (metropolitan centre), dB. */
+  cmLarge: number;
+}
+
+const OKUMURA_HATA_TERMS: HataTerms = { a: 69.55, b: 26.16, cmLarge: 0 };
+const COST231_HATA_TERMS: HataTerms = { a: 46.3, b: 33.9, cmLarge: 3 };
+
+/**
+ * The Hata family's common body: L = A + B·log f − 13.82·log hb − a(hm) +
+ * (44.9 − 6.55·log hb)·log d + Cm, then Hata's suburban or open-area
+ * correction applied to the medium-city loss.
+ */
+function hataFamilyLossDb(terms: HataTerms, frequencyMHz: number, baseStationHeightM: number, handsetHeightM: number, distanceM: number, environment: HataEnvironment): number {
   const lf = log10(frequencyMHz);
   const lhb = log10(baseStationHeightM);
   const dKm = distanceM / 1000;
-  const aHm = hataMobileCorrectionDb(frequencyMHz, handsetHeightM, environment === 'urban_large');
-  const urban = 69.55 + 26.16 * lf - 13.82 * lhb - aHm + (44.9 - 6.55 * lhb) * log10(dKm);
+  const large = environment === 'urban_large';
+  const aHm = hataMobileCorrectionDb(frequencyMHz, handsetHeightM, large);
+  const cm = large ? terms.cmLarge : 0;
+  const urban = terms.a + terms.b * lf - 13.82 * lhb - aHm + (44.9 - 6.55 * lhb) * log10(dKm) + cm;
   switch (environment) {
     case 'urban_large':
     case 'urban_medium':
@@ -115,22 +139,7 @@ export function okumuraHataLossDb(frequencyMHz: number, baseStationHeightM: numb
  * the usual planning-tool practice (stated, not standardised).
  */
 export function cost231HataLossDb(frequencyMHz: number, baseStationHeightM: number, handsetHeightM: number, distanceM: number, environment: HataEnvironment): number {
-  const lf = log10(frequencyMHz);
-  const lhb = log10(baseStationHeightM);
-  const dKm = distanceM / 1000;
-  const large = environment === 'urban_large';
-  const aHm = hataMobileCorrectionDb(frequencyMHz, handsetHeightM, large);
-  const cm = large ? 3 : 0;
-  const urban = 46.3 + 33.9 * lf - 13.82 * lhb - aHm + (44.9 - 6.55 * lhb) * log10(dKm) + cm;
-  switch (environment) {
-    case 'urban_large':
-    case 'urban_medium':
-      return urban;
-    case 'suburban':
-      return urban - 2 * log10(frequencyMHz / 28) ** 2 - 5.4;
-    case 'open':
-      return urban - 4.78 * lf ** 2 + 18.33 * lf - 40.94;
-  }
+  return hataFamilyLossDb(COST231_HATA_TERMS, frequencyMHz, baseStationHeightM, handsetHeightM, distanceM, environment);
 }
 
 /** RMa's environment parameters (Table 7.4.1-1 defaults: W = 20 m, h = 5 m). */
