@@ -7,14 +7,16 @@
 // (scale − 1) translated copies of its plan-era structure (communes, districts,
 // villages moved side by side on a grid) each get a fresh synthetic inventory
 // from their own seed, streamed to COPY copy by copy (one transaction each),
-// so memory stays bounded at about one province.
+// so memory stays bounded at about one province. Secondary indexes and
+// foreign keys of the inventory tables are built once, after the last copy.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { bringUpDatabase } from './lib/database';
 import { CARRIERS } from './lib/dataset/carriers';
 import { bboxOf, parseWkbMultiPolygon } from './lib/dataset/geo';
-import { DEFAULT_PROVINCE_DIR, loadDataset } from './lib/dataset/load';
+import { dropDeferrable, restoreDeferred } from './lib/dataset/bulk';
+import { COPY_TABLES, DEFAULT_PROVINCE_DIR, loadDataset } from './lib/dataset/load';
 import { readProvince } from './lib/dataset/province-format';
 import { generateInventory, type AreaClass, type CommuneModel, type DistrictModel, type IdCounters, type VillageModel } from './lib/dataset/synthetic';
 import { runMigrations } from './lib/migrations';
@@ -47,11 +49,18 @@ async function main() {
   await runMigrations(url);
   const province = readProvince(args.provinceDir);
   const seed = args.seed ?? province.config.seed;
-  console.log(`▶ ${t()}  copy 1/${args.scale}: the province itself`);
-  await loadDataset(url, { provinceDir: args.provinceDir, seed, skipCoverage: true });
   const client = new pg.Client({ connectionString: url, application_name: 'registry-data-synthetic' });
   await client.connect();
+  let indexesDropped = false;
   try {
+    // The inventory tables take their rows without secondary indexes and
+    // foreign keys, which are built once at the end (bulk.ts): per-row index
+    // and key upkeep was three quarters of the database's work.
+    await client.query('SET synchronous_commit = off');
+    const deferred = await dropDeferrable(client, COPY_TABLES);
+    indexesDropped = true;
+    console.log(`▶ ${t()}  copy 1/${args.scale}: the province itself (${deferred.length} indexes and keys deferred to the end)`);
+    await loadDataset(url, { provinceDir: args.provinceDir, seed, skipCoverage: true });
     const plan = province.config.planScheme;
     const extent = await client.query<{ w: number; h: number }>(
       `SELECT ST_XMax(e) - ST_XMin(e) AS w, ST_YMax(e) - ST_YMin(e) AS h FROM (SELECT ST_Extent(boundary)::geometry AS e FROM admin_units WHERE valid_from = $1) s`,
@@ -103,7 +112,20 @@ async function main() {
       await client.query('COMMIT');
       console.log(`▶ ${t()}  copy ${k + 1}/${args.scale}: ${summary.locations!.toLocaleString('en-US')} locations, ${summary.sites!.toLocaleString('en-US')} sites, ${summary.sectors!.toLocaleString('en-US')} sectors`);
     }
+    console.log(`▶ ${t()}  indexes and keys: ${deferred.length}, on two connections`);
+    const second = new pg.Client({ connectionString: url, application_name: 'registry-data-synthetic' });
+    await second.connect();
+    try {
+      for (const c of [client, second]) await c.query(`SET maintenance_work_mem = '512MB'`);
+      await restoreDeferred([client, second], deferred, (d, seconds) => {
+        if (seconds >= 5) console.log(`  ${t()}  ${d.kind} ${d.name} (${seconds.toFixed(0)} s)`);
+      });
+    } finally {
+      await second.end();
+    }
+    indexesDropped = false;
     for (const table of ID_TABLES) await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce((SELECT max(id) FROM ${table}), 0) + 1, false)`);
+    console.log(`▶ ${t()}  analysing`);
     await client.query('ANALYZE');
     const totals = await client.query<{ t: string; n: number }>(
       `SELECT 'locations' AS t, count(*)::int AS n FROM locations UNION ALL SELECT 'sites', count(*)::int FROM sites UNION ALL SELECT 'sectors', count(*)::int FROM sectors UNION ALL SELECT 'villages', count(*)::int FROM villages`,
@@ -113,6 +135,7 @@ async function main() {
     console.log(`  coverage was not computed (run the coverage engine against ${args.database} when a benchmark needs it)`);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    if (indexesDropped) console.error(`${args.database} is incomplete and lacks its secondary indexes and foreign keys: run the command again (it starts from a fresh database).`);
     throw error;
   } finally {
     await client.end();

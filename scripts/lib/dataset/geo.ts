@@ -88,39 +88,20 @@ export function fmt(v: number): string {
  * Number(v.toFixed(7)), without the string round trip on the hot path.
  * toFixed picks the integer n nearest to v·10⁷ (ties away from zero) and
  * Number() of its text is the double nearest to n·10⁻⁷, which is exactly
- * n / 1e7 (IEEE division is correctly rounded). v * 1e7 is off by at most
- * an ulp (< 1e-6 for |v·10⁷| < 2⁵³), so Math.round gives that n unless the
- * fraction is within 1e-6 of a tie: those (and zero, huge or non-finite
- * values) take the exact slow path.
+ * n / 1e7 (IEEE division is correctly rounded). For |v| < 400 the product
+ * v * 1e7 is off by at most half an ulp (< 2⁻²¹ ≈ 4.8e-7), so Math.round
+ * gives that n unless the fraction is within 1e-6 of a tie: those (and zero,
+ * larger or non-finite values) take the exact slow path.
  */
 export function round7(v: number): number {
   const x = v * 1e7;
   const frac = Math.abs(x - Math.trunc(x));
-  if (Math.abs(frac - 0.5) < 1e-6 || !(Math.abs(x) < 4e15) || x === 0) return Number(v.toFixed(7));
+  if (Math.abs(frac - 0.5) < 1e-6 || !(Math.abs(x) < 4e9) || x === 0) return Number(v.toFixed(7));
   return Math.round(x) / 1e7;
 }
 
 export function pointEwkt(lon: number, lat: number): string {
   return `SRID=4326;POINT(${fmt(lon)} ${fmt(lat)})`;
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
-const pointBytes = new Uint8Array(16);
-const pointCoords = new Float64Array(pointBytes.buffer);
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * The same point as pointEwkt (coordinates rounded to 7 decimals, as
- * PostGIS reads that text), as hex EWKB: PostGIS reads it about ten times
- * faster than WKT, which matters for the half-million points of a province.
- */
-export function pointEwkbHex(lon: number, lat: number): string {
-  pointCoords[0] = round7(lon);
-  pointCoords[1] = round7(lat);
-  let s = '0101000020E6100000'; // little-endian, Point with SRID, 4326
-  if (littleEndian) for (let i = 0; i < 16; i++) s += HEX[pointBytes[i]!];
-  else for (let d = 0; d < 2; d++) for (let i = 7; i >= 0; i--) s += HEX[pointBytes[d * 8 + i]!];
-  return s;
 }
 
 export function lineEwkt(points: readonly (readonly [number, number])[]): string {

@@ -7,7 +7,7 @@
 // (mountainous districts, industrial communes, household size, names of
 // village kinds) comes from the province's configuration.
 import { CARRIERS, TOWER_COMPANY, type CarrierSpec } from './carriers';
-import { copyRows, type CopyTarget, type CopyValue } from './copy';
+import { CopyPoint, copyRows, type CopyTarget, type CopyValue } from './copy';
 import {
   bentLine,
   circleRing,
@@ -15,7 +15,6 @@ import {
   lineEwkt,
   lineLengthM,
   offsetM,
-  pointEwkbHex,
   pointInMultiPolygon,
   pointsAlong,
   PointGrid,
@@ -210,14 +209,14 @@ export async function generateInventory(opts: GenerateOptions, target: CopyTarge
           p ??= randomPointIn(v, rngLoc) ?? [cx, cy];
           seq++;
           const id = nextId(ids, 'locations');
-          yield [id, `L-${v.code}-${String(seq).padStart(5, '0')}`, v.id, pointEwkbHex(p[0], p[1]), 1, 'household', true, mHouse];
+          yield [id, `L-${v.code}-${String(seq).padStart(5, '0')}`, v.id, new CopyPoint(p[0], p[1]), 1, 'household', true, mHouse];
           if (fibreHere && !aps.some(([ax, ay]) => distanceM(ax, ay, p[0], p[1]) <= DROP_PLACEMENT_M)) {
             aps.push(p);
             const total = rngAp.chance(0.5) ? 8 : 16;
             const full = rngAp.chance(0.04);
             const used = full ? total : Math.min(total - 1, Math.round(total * rngAp.range(0.3, 0.9)));
             const apId = nextId(ids, 'access_points');
-            accessPointRows.push([apId, `${codePrefix}ODP-${v.code}-${++apSeq}`, carrierId(carrier.code), pointEwkbHex(p[0], p[1]), v.areaClass === 'urban' ? 'splitter' : 'odp', total, used, 'active', ftth, true, mFibre]);
+            accessPointRows.push([apId, `${codePrefix}ODP-${v.code}-${++apSeq}`, carrierId(carrier.code), new CopyPoint(p[0], p[1]), v.areaClass === 'urban' ? 'splitter' : 'odp', total, used, 'active', ftth, true, mFibre]);
           }
         }
       }
@@ -321,7 +320,7 @@ export async function generateInventory(opts: GenerateOptions, target: CopyTarge
     const ac = s.village.areaClass;
     const commissioned = isoDate(rngSite, 2008, 2024);
     siteRows.push([
-      s.id, s.code, `Trạm ${s.village.name}, ${s.village.commune.name}`, carrierId(s.owner), pointEwkbHex(s.lon, s.lat), s.structureType, s.heightM, s.capacity, 'active',
+      s.id, s.code, `Trạm ${s.village.name}, ${s.village.commune.name}`, carrierId(s.owner), new CopyPoint(s.lon, s.lat), s.structureType, s.heightM, s.capacity, 'active',
       s.village.id, s.village.commune.id, commissioned, s.owner === TOWER_COMPANY ? `TC-${s.code}` : null, true, mSite,
     ]);
     for (const [i, c] of s.tenants.entries()) {
@@ -395,7 +394,7 @@ export async function generateInventory(opts: GenerateOptions, target: CopyTarge
     if (placement === 'aerial') {
       for (const [x, y] of pointsAlong(line, kind === 'access' ? 100 : 150)) {
         const pid = nextId(ids, 'poles');
-        poleRows.push([pid, `${codePrefix}P-${pid}`, carrierId(owner), 'active', true, mFibre, pointEwkbHex(x, y), rngFibre.pick([7.5, 8.5, 10]), 'concrete', rngFibre.int(4, 6)]);
+        poleRows.push([pid, `${codePrefix}P-${pid}`, carrierId(owner), 'active', true, mFibre, new CopyPoint(x, y), rngFibre.pick([7.5, 8.5, 10]), 'concrete', rngFibre.int(4, 6)]);
         occupancyRows.push([nextId(ids, 'occupancies'), pid, null, null, null, carrierId(owner), 'P1', 1]);
         if (kind !== 'access' && rngFibre.chance(0.25)) {
           const other = rngFibre.pick(fixedCarriers.filter((c) => c.code !== owner));
@@ -417,7 +416,7 @@ export async function generateInventory(opts: GenerateOptions, target: CopyTarge
       }
       for (const [x, y] of pointsAlong(line, 150)) {
         const mid = nextId(ids, 'manholes');
-        manholeRows.push([mid, `${codePrefix}MH-${mid}`, carrierId(owner), 'active', true, mFibre, pointEwkbHex(x, y), 'manhole', rngFibre.pick([1.2, 1.5, 1.8])]);
+        manholeRows.push([mid, `${codePrefix}MH-${mid}`, carrierId(owner), 'active', true, mFibre, new CopyPoint(x, y), 'manhole', rngFibre.pick([1.2, 1.5, 1.8])]);
       }
     }
     return rid;
@@ -463,7 +462,7 @@ export async function generateInventory(opts: GenerateOptions, target: CopyTarge
     if (!cabinets.has(key)) {
       cabinets.add(key);
       const total = rngFibre.pick([96, 144, 288]);
-      accessPointRows.push([nextId(ids, 'access_points'), `${codePrefix}CAB-${v.commune.code}-${owner.slice(0, 3)}`, carrierId(owner), pointEwkbHex(from[0], from[1]), 'cabinet', total, Math.round(total * rngFibre.range(0.3, 0.8)), 'active', rid, true, mFibre]);
+      accessPointRows.push([nextId(ids, 'access_points'), `${codePrefix}CAB-${v.commune.code}-${owner.slice(0, 3)}`, carrierId(owner), new CopyPoint(from[0], from[1]), 'cabinet', total, Math.round(total * rngFibre.range(0.3, 0.8)), 'active', rid, true, mFibre]);
     }
   }
   // Utility tunnel and trenches in the provincial city.
