@@ -13,6 +13,7 @@ import type { ProvinceGuard } from '../geo/province-guard';
 import { ImportTooLargeError } from './import-errors';
 import { importLimits } from './imports.routes';
 import { createImportsService } from './imports.service';
+import { toEwkbHex, toEwkt } from './row-normalizer';
 
 const fixtures = new URL('../../../test/fixtures/import/', import.meta.url).pathname;
 const db = testDatabase();
@@ -208,6 +209,25 @@ describe('GeoJSON and KML', () => {
     const cancelled = await service.cancel(carrierUserA, job.id);
     expect(cancelled.status).toBe('cancelled');
     await expect(service.commit(carrierUserA, job.id)).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe('staged geometry', () => {
+  it('writes hex EWKB byte for byte as PostGIS does, for every geometry type an import stages', async () => {
+    const ring = [[106.2, 21.3], [106.21, 21.3], [106.21, 21.31], [106.2, 21.3]];
+    const hole = [[106.202, 21.302], [106.205, 21.302], [106.205, 21.305], [106.202, 21.302]];
+    const geometries = [
+      { type: 'Point', coordinates: [106.123456789012, 21.987654321098] },
+      { type: 'LineString', coordinates: [[106.2, 21.3], [106.25, 21.31], [106.3, 21.3000000001]] },
+      { type: 'Polygon', coordinates: [ring, hole] },
+      { type: 'MultiPoint', coordinates: [[106.2, 21.3], [106.3, 21.4]] },
+      { type: 'MultiLineString', coordinates: [[[106.2, 21.3], [106.25, 21.31]], [[106.4, 21.4], [106.5, 21.5]]] },
+      { type: 'MultiPolygon', coordinates: [[ring, hole], [ring]] },
+    ];
+    for (const g of geometries) {
+      const r = await db.pool.query<{ hex: string }>(`SELECT encode(ST_AsEWKB(ST_GeomFromEWKT($1), 'NDR'), 'hex') AS hex`, [g.type === 'MultiPoint' ? `SRID=4326;MULTIPOINT(106.2 21.3,106.3 21.4)` : toEwkt(g)]);
+      expect(toEwkbHex(g), g.type).toBe(r.rows[0]!.hex);
+    }
   });
 });
 
