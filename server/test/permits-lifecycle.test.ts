@@ -490,3 +490,61 @@ describe('route application lifecycle', () => {
     expect(built.json().error.routeStatus).toBe('decommissioned');
   });
 });
+
+describe('the remaining transitions, and moves that are none', () => {
+  const transitions = async (id: number) =>
+    (await call('carrier', 'GET', `/api/permits/applications/${id}`))
+      .json()
+      .history.filter((x: { action: string }) => x.action === 'transition')
+      .map((x: { after: { status: string } }) => x.after.status);
+
+  it('a draft withdrawn is closed: it can no longer be submitted', async () => {
+    const created = await call('carrier', 'POST', '/api/permits/applications', siteProposal(50_000, 0, { sharingJustification: JUSTIFIED }));
+    const withdrawn = await call('carrier', 'POST', `/api/permits/applications/${created.json().id}/withdraw`, { version: created.json().version, reason: 'Nộp nhầm' });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(withdrawn.json().status).toBe('withdrawn');
+    const submit = await call('carrier', 'POST', `/api/permits/applications/${created.json().id}/submit`, { version: withdrawn.json().version });
+    expect(submit.statusCode).toBe(409);
+    expect(await transitions(created.json().id)).toEqual(['withdrawn']);
+  });
+
+  it('under review: the officer cannot change the facts; an amendment sends it back to the queue; rejected, it is closed', async () => {
+    const created = await call('carrier', 'POST', '/api/permits/applications', siteProposal(52_000, 0, { sharingJustification: JUSTIFIED }));
+    const id = created.json().id as number;
+    const submitted = await call('carrier', 'POST', `/api/permits/applications/${id}/submit`, { version: created.json().version });
+    const review = await call('officer', 'POST', `/api/permits/applications/${id}/review`, { version: submitted.json().version });
+    expect(review.json().status).toBe('under_review');
+    let version = review.json().version as number;
+    expect((await call('carrier', 'POST', `/api/permits/applications/${id}/review`, { version })).statusCode).toBe(403);
+    expect((await call('officer', 'PUT', `/api/permits/applications/${id}`, { proposal: siteProposal(52_010, 0), version })).statusCode).toBe(403);
+    expect((await call('officer', 'POST', `/api/permits/applications/${id}/amendments`, { proposal: siteProposal(52_010, 0), reason: 'Cán bộ tự sửa', version })).statusCode).toBe(403);
+    expect((await call('carrier', 'PUT', `/api/permits/applications/${id}`, { proposal: siteProposal(52_010, 0), version })).statusCode).toBe(409);
+    const amended = await call('carrier', 'POST', `/api/permits/applications/${id}/amendments`, { proposal: siteProposal(52_010, 0, { sharingJustification: JUSTIFIED }), reason: 'Điều chỉnh vị trí theo góp ý', version });
+    expect(amended.statusCode, amended.body).toBe(200);
+    expect(amended.json()).toMatchObject({ status: 'submitted', currentRevision: 2 });
+    const again = await call('officer', 'POST', `/api/permits/applications/${id}/review`, { version: amended.json().version });
+    const rejected = await call('officer', 'POST', `/api/permits/applications/${id}/decision`, { decision: 'reject', reason: 'Chưa phù hợp quy hoạch khu vực', version: again.json().version });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    version = rejected.json().version;
+    expect(rejected.json().siteId).toBeNull();
+    expect((await call('officer', 'POST', `/api/permits/applications/${id}/decision`, { decision: 'approve', reason: 'Đổi ý phê duyệt', version })).statusCode).toBe(409);
+    expect((await call('carrier', 'POST', `/api/permits/applications/${id}/withdraw`, { version, reason: 'Rút hồ sơ' })).statusCode).toBe(409);
+    expect((await call('carrier', 'POST', `/api/permits/applications/${id}/built`, { version })).statusCode).toBe(409);
+    expect(await transitions(id)).toEqual(['submitted', 'under_review', 'submitted', 'under_review', 'rejected']);
+  });
+
+  it('the applicant may withdraw while under review; an approved application cannot be withdrawn or reviewed again', async () => {
+    const created = await call('carrier', 'POST', '/api/permits/applications', siteProposal(54_000, 0, { sharingJustification: JUSTIFIED }));
+    const id = created.json().id as number;
+    const submitted = await call('carrier', 'POST', `/api/permits/applications/${id}/submit`, { version: created.json().version });
+    const review = await call('officer', 'POST', `/api/permits/applications/${id}/review`, { version: submitted.json().version });
+    const withdrawn = await call('carrier', 'POST', `/api/permits/applications/${id}/withdraw`, { version: review.json().version, reason: 'Đổi phương án' });
+    expect(withdrawn.json().status).toBe('withdrawn');
+    expect(await transitions(id)).toEqual(['submitted', 'under_review', 'withdrawn']);
+
+    const approved = await fileAndApprove(siteProposal(56_000, 0, { sharingJustification: JUSTIFIED }));
+    expect((await call('carrier', 'POST', `/api/permits/applications/${approved.id}/withdraw`, { version: approved.version, reason: 'Rút' })).statusCode).toBe(409);
+    expect((await call('officer', 'POST', `/api/permits/applications/${approved.id}/review`, { version: approved.version })).statusCode).toBe(409);
+    expect((await call('stranger', 'POST', `/api/permits/applications/${approved.id}/built`, { version: approved.version })).statusCode).toBe(403);
+  });
+});
