@@ -123,3 +123,15 @@ export async function coverageRows(client: pg.PoolClient, villageIds: number[]):
 export function covered(rows: CoverageRow[], villageId: number, technology: string, carrierId: number | null = null): number {
   return rows.find((r) => r.villageId === villageId && r.technology === technology && r.carrierId === carrierId)?.coveredUnits ?? 0;
 }
+
+/** Runs fn inside a transaction on one of the pool's connections and rolls it back, whatever happens. */
+export async function inRollback(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await fn(client);
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}

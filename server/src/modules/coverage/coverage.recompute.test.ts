@@ -19,7 +19,7 @@ import fc from 'fast-check';
 import { inject } from 'vitest';
 import { pgRunner } from './coverage.queries';
 import { recomputeFullCoverage, recomputeFullWith, recomputeSources } from './coverage.recompute';
-import { X0, Y0, accessPoint, baseFixture, coverageRows, covered, pointSql, sector, site, squareVillage } from './coverage.fixtures';
+import { X0, Y0, accessPoint, baseFixture, coverageRows, covered, inRollback, pointSql, sector, site, squareVillage } from './coverage.fixtures';
 
 let pool: pg.Pool;
 beforeAll(() => {
@@ -27,22 +27,11 @@ beforeAll(() => {
 });
 afterAll(() => pool.end());
 
-async function inRollback(fn: (client: pg.PoolClient) => Promise<void>) {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await fn(client);
-  } finally {
-    await client.query('ROLLBACK');
-    client.release();
-  }
-}
-
 const GAP_M2 = 1_000_000 - 36 * 300 ** 2 * Math.sin((5 * Math.PI) / 180);
 
 describe('full recompute on hand-built fixtures', () => {
   it('an omni site of 300 m at the centre covers 32 of 100 households; the gap is the square less the disc', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       const s = await site(client, f.carrierA, X0 + 500, Y0 + 500);
@@ -63,7 +52,7 @@ describe('full recompute on hand-built fixtures', () => {
     }));
 
   it('no gap is drawn where every unit is covered, though fields are left (650 m disc: farthest unit 636 m, corners 707 m)', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       const s = await site(client, f.carrierA, X0 + 500, Y0 + 500);
@@ -84,7 +73,7 @@ describe('full recompute on hand-built fixtures', () => {
     }));
 
   it('a sector pointing away from the village covers nothing', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       // 10 m east of the east edge, pointing east (90°), 65° wide.
@@ -97,7 +86,7 @@ describe('full recompute on hand-built fixtures', () => {
     }));
 
   it('two carriers overlapping count once for "any carrier"', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       // A at (500, 500) covers 32; B at (600, 500) covers 32 too (the grid is
       // symmetric about x = 600). Union by columns x = 250…850: 4+6+6+6+6+6+4 = 38.
       const f = await baseFixture(client);
@@ -112,7 +101,7 @@ describe('full recompute on hand-built fixtures', () => {
     }));
 
   it('a 5G sector counts for 5G and for "4G or better"', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       await sector(client, await site(client, f.carrierA, X0 + 500, Y0 + 500), f.carrierA, { rangeM: 300, technology: '5G' });
@@ -123,7 +112,7 @@ describe('full recompute on hand-built fixtures', () => {
     }));
 
   it('an access point with no free port makes nothing FTTH-ready; one with a free port reaches the 300 m drop disc', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       const full = await accessPoint(client, f.carrierA, X0 + 500, Y0 + 500, 8, 8);
@@ -136,7 +125,7 @@ describe('full recompute on hand-built fixtures', () => {
     }));
 
   it('a decommissioned site covers nothing', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       const s = await site(client, f.carrierA, X0 + 500, Y0 + 500);
@@ -153,7 +142,7 @@ describe('full recompute on hand-built fixtures', () => {
 
 describe('incremental recompute', () => {
   it('moving a site updates exactly the villages it left and entered', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v1 = await squareVillage(client, f, X0, Y0);
       const v2 = await squareVillage(client, f, X0 + 1000, Y0);
@@ -174,7 +163,7 @@ describe('incremental recompute', () => {
     }));
 
   it('a deleted sector is removed using the engine’s own record of its old footprint', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       const s = await site(client, f.carrierA, X0 + 500, Y0 + 500);
@@ -186,7 +175,7 @@ describe('incremental recompute', () => {
     }));
 
   it('equals a full recompute after a random sequence of 200 edits (property)', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       // 3 × 2 villages of 1 km (5 × 5 grids), 2 carriers, edits of sites,
       // sectors and access points drawn at random; after the sequence, the
       // incrementally maintained rows must equal a full recompute's.

@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { pgRunner } from './coverage.queries';
 import { recomputeFullWith } from './coverage.recompute';
 import { createCoverageService, suggestions, whatIf } from './coverage.service';
-import { X0, Y0, baseFixture, maplForRangeM, sector, site, squareVillage } from './coverage.fixtures';
+import { X0, Y0, baseFixture, inRollback, maplForRangeM, sector, site, squareVillage } from './coverage.fixtures';
 import { ValidationError } from '../../errors';
 
 let pool: pg.Pool;
@@ -14,17 +14,6 @@ beforeAll(() => {
   pool = new pg.Pool({ connectionString: inject('databaseUrl'), max: 2 });
 });
 afterAll(() => pool.end());
-
-async function inRollback(fn: (client: pg.PoolClient) => Promise<void>) {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await fn(client);
-  } finally {
-    await client.query('ROLLBACK');
-    client.release();
-  }
-}
 
 async function lonLat(client: pg.PoolClient, x: number, y: number): Promise<[number, number]> {
   const r = await client.query<{ lon: number; lat: number }>(
@@ -36,7 +25,7 @@ async function lonLat(client: pg.PoolClient, x: number, y: number): Promise<[num
 
 describe('whatIf', () => {
   it('previews a 300 m omni candidate: 32 households newly covered, nothing saved', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       await recomputeFullWith(client);
@@ -68,7 +57,7 @@ describe('whatIf', () => {
     }));
 
   it('counts nothing new where a site already covers', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       await sector(client, await site(client, f.carrierA, X0 + 500, Y0 + 500), f.carrierA, { rangeM: 300 });
@@ -97,7 +86,7 @@ describe('whatIf', () => {
 
 describe('suggestions', () => {
   it('proposes a structure with spare capacity first, then new points, and states the guarantee', () =>
-    inRollback(async (client) => {
+    inRollback(pool, async (client) => {
       const f = await baseFixture(client);
       const v = await squareVillage(client, f, X0, Y0);
       // An existing tower of carrier B at the centre with room for 3 tenants, no sectors.
