@@ -38,7 +38,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { AUTH_CACHE_MS, randomToken, sha256 } from '../../server/src/plugins/auth';
 import { buildListQuery } from '../../server/src/modules/registry/registry.queries';
-import { siteDetailQuery } from '../../server/src/modules/sites/sites.queries';
+import { siteDetailBodyQuery } from '../../server/src/modules/sites/sites.queries';
 import { sitesResource } from '../../server/src/modules/sites/sites.descriptor';
 
 const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
@@ -309,8 +309,9 @@ async function main() {
     const listScript =
       `\\set i random(0, ${GRID - 1})\n\\set j random(0, ${GRID - 1})\n` +
       `\\set x0 ${extent.xmin} + :i * ${dx}\n\\set y0 ${extent.ymin} + :j * ${dy}\n\\set x1 :x0 + ${dx}\n\\set y1 :y0 + ${dy}\n` +
-      pgbenchSql(list.pageText, [':x0', ':y0', ':x1', ':y1', '101']);
-    const detail = siteDetailQuery(1, scope, { withParts: true });
+      pgbenchSql(list.bodyText, [':x0', ':y0', ':x1', ':y1', '101', '100']);
+    if (list.bodyValues.length !== 6) throw new Error('the list statement should take the bbox, limit + 1 and limit only');
+    const detail = siteDetailBodyQuery(1, scope);
     if (detail.values?.length !== 1) throw new Error('the site detail statement should take the site id only');
     const getScript = `\\set sid random(${extent.minId}, ${extent.maxId})\n` + pgbenchSql(detail.text, [':sid']);
 

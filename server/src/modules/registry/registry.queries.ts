@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import type { z } from 'zod';
 import type { ListFilters } from '@registry/shared/schemas/registry-common';
 import { decodeCursor, encodeCursor } from '../../lib/pagination';
-import { BadRequestError } from '../../errors';
+import { BadRequestError, UnauthenticatedError } from '../../errors';
 import { snake, type FieldSpec, type Filter, type ResourceDescriptor, type Scope, type SortKey } from './resource';
 
 // SQL for every registry resource, generated from its descriptor. Reads
@@ -169,7 +170,14 @@ export interface ListQuery {
    * ~0.3–0.6 ms of Node CPU, mostly the socket write.
    */
   pageText: string;
-  /** Sort key of the result, for the next cursor. */
+  /**
+   * The response body as PostgreSQL writes it, for this scope: each item is a
+   * JSON object of exactly the fields of the view the caller sees it through
+   * (viewJson: the keys of the view's schema), so Node neither parses nor
+   * projects nor serializes the page; `_last` is the cursor row's sort key and id.
+   */
+  bodyText: string;
+  bodyValues: unknown[];
   limit: number;
 }
 
@@ -212,7 +220,67 @@ export function buildListQuery(d: ResourceDescriptor, filters: ListFilters, scop
   const pageText =
     `SELECT (${countText}) AS "_n", coalesce(json_agg(x ORDER BY x."_k" ${direction}, x."id" ${direction}), '[]'::json) AS "items"` +
     ` FROM (SELECT ${jsonSelectList(d)}, ${sort.expr} AS "_k" FROM ${d.table} t ${where} ${order}) x`;
-  return { text, values: params.values, countText, countValues, pageText, limit: filters.limit };
+  // bodyText binds two more values (the limit, a carrier's id) after those the other texts share.
+  const bodyValues = [...params.values];
+  const pb = (value: unknown) => `$${bodyValues.push(value)}`;
+  const limit = pb(filters.limit);
+  const bodyText =
+    `SELECT (${countText}) AS "_n", coalesce(json_agg(${itemJson(d, scope, pb, 'x')} ORDER BY x."_r") FILTER (WHERE x."_r" <= ${limit}), '[]'::json)::text AS "items",` +
+    ` (array_agg(x."_k") FILTER (WHERE x."_r" = ${limit}))[1] AS "_lastK", (array_agg(x."id") FILTER (WHERE x."_r" = ${limit}))[1] AS "_lastId", count(*)::int AS "_rows"` +
+    ` FROM (SELECT ${jsonSelectList(d)}, ${sort.expr} AS "_k", row_number() OVER (ORDER BY ${sort.expr} ${direction}, t.id ${direction}) AS "_r" FROM ${d.table} t ${where} ${order}) x`;
+  return { text, values: params.values, countText, countValues, pageText, bodyText, bodyValues, limit: filters.limit };
+}
+
+type View = z.ZodObject<z.ZodRawShape>;
+
+// Each view's JSON constructor, built once per view and alias.
+const viewJsonCache = new WeakMap<View, Map<string, string>>();
+
+/**
+ * SQL for one row as a JSON object of exactly the keys of `view`, in the
+ * view's order, read from `alias`, a row of the full view's fields by name
+ * (jsonSelectList). A key no view lists is never written: the same rule as
+ * project(), applied by PostgreSQL.
+ */
+export function viewJson(view: View, alias: string): string {
+  let byAlias = viewJsonCache.get(view);
+  if (!byAlias) {
+    byAlias = new Map();
+    viewJsonCache.set(view, byAlias);
+  }
+  let sql = byAlias.get(alias);
+  if (sql === undefined) {
+    const pairs = Object.keys(view.shape).map((key) => `'${key}', ${alias}."${key}"`);
+    // json_build_object takes at most 100 arguments; longer views are built in parts and joined.
+    const parts: string[] = [];
+    for (let i = 0; i < pairs.length; i += 50) parts.push(`jsonb_build_object(${pairs.slice(i, i + 50).join(', ')})`);
+    sql = parts.length <= 1 ? `json_build_object(${pairs.join(', ')})` : `(${parts.join(' || ')})::json`;
+    byAlias.set(alias, sql);
+  }
+  return sql;
+}
+
+/**
+ * One row of `d` as the scope may see it (the SQL twin of projectFor): staff
+ * the full view; a carrier the full view of its own rows and the others' view
+ * of the rest; the public the public view.
+ */
+export function itemJson(d: ResourceDescriptor, scope: Scope, p: Params['bind'], alias: string): string {
+  if (scope.kind === 'staff') return viewJson(d.views.full, alias);
+  if (scope.kind === 'carrier') {
+    const others = viewJson(d.views.others, alias);
+    return d.owner ? `CASE WHEN ${alias}."${d.owner.field}" = ${p(scope.carrierId)} THEN ${viewJson(d.views.full, alias)} ELSE ${others} END` : others;
+  }
+  if (!d.views.public) throw new UnauthenticatedError();
+  return viewJson(d.views.public, alias);
+}
+
+/** Runs a list query's bodyText: the response body, ready to send. */
+export async function runListBody(db: Queryable, query: ListQuery): Promise<string> {
+  const result = await db.query<{ _n: number; items: string; _lastK: unknown; _lastId: number | null; _rows: number }>(prepared(query.bodyText, query.bodyValues));
+  const { _n: total, items, _lastK, _lastId, _rows } = result.rows[0]!;
+  const nextCursor = _rows > query.limit && _lastId !== null ? encodeCursor({ k: cursorKey(_lastK), id: Number(_lastId) }) : null;
+  return `{"items":${items},"total":${total},"nextCursor":${nextCursor === null ? 'null' : `"${nextCursor}"`}}`;
 }
 
 /** Runs a list query: the page of full rows, the total and the next cursor. */

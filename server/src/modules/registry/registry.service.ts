@@ -13,7 +13,7 @@ import { assertVersion, type ExpectedVersion } from '../../lib/versioning';
 import type { ProvinceGuard } from '../geo/province-guard';
 import { recordChanges, type ChangeRecord } from '../history/change-log';
 import { assertAdmin, assertCanRead, assertOwns, assertVisible, assertWritePolicy, projectFor } from './registry.access';
-import { buildListQuery, findById, geometryValidity, insertRow, referencedBy, refreshDerived, runListQuery, updateRow } from './registry.queries';
+import { buildListQuery, findById, geometryValidity, insertRow, referencedBy, refreshDerived, runListBody, runListQuery, updateRow } from './registry.queries';
 import { NO_COVERAGE, scopeOf, type CoverageHook, type ResourceDescriptor, type Scope, type WriteContext } from './resource';
 
 export interface RegistryServiceDeps {
@@ -179,6 +179,13 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       assertCanRead(d, scope);
       const page = await runListQuery(pool, buildListQuery(d, filters, scope));
       return { ...page, items: page.items.map((row) => projectFor(d, scope, row)) };
+    },
+
+    /** A list's response body, written by PostgreSQL through the caller's views (buildListQuery's bodyText). */
+    async listBody(d: ResourceDescriptor, ctx: RequestContext, filters: ListFilters): Promise<string> {
+      const scope = scopeOf(ctx.actor);
+      assertCanRead(d, scope);
+      return runListBody(pool, buildListQuery(d, filters, scope));
     },
 
     /** The full row if the caller may know it exists (not yet projected). */

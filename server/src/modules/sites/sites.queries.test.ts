@@ -3,11 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { buildTestApp, testDatabase } from '../../../test/helpers';
 import { buildWorld, ensureProvince, siteBody, type World } from '../../../test/registry-fixtures';
 import type { Database } from '../../db/client';
-import { attachmentSelectList } from '../registry/attachments';
+import { project } from '@registry/shared/schemas/registry-common';
+import { attachmentSelectList, createAttachmentWriter } from '../registry/attachments';
+import { projectFor } from '../registry/registry.access';
 import { buildListQuery, normaliseRow } from '../registry/registry.queries';
 import type { Scope } from '../registry/resource';
 import { sectorsResource } from '../sectors/sectors.descriptor';
-import { findSiteDetail } from './sites.queries';
+import { sitesResource } from './sites.descriptor';
+import { findSiteDetail, findSiteDetailBody } from './sites.queries';
 import { tenancyKind } from './tenancies';
 
 // The site detail reads its sectors and tenancies as JSON built by PostgreSQL;
@@ -78,5 +81,54 @@ describe('findSiteDetail', () => {
     expect(pub!.sectors).toEqual([]);
     expect(pub!.tenancies).toEqual([]);
     expect(await findSiteDetail(database.pool, 2_000_000_000, scopes()[0]![1], { withParts: true })).toBeNull();
+  });
+});
+
+describe('findSiteDetailBody (the GET /api/sites/:id body, written by PostgreSQL)', () => {
+  const scopes = (): [string, Scope][] => [
+    ['staff', { kind: 'staff', role: 'planner' }],
+    ['owner', { kind: 'carrier', carrierId: world.carrierA.id, userId: world.userIds.carrierA }],
+    ['tenant', { kind: 'carrier', carrierId: world.carrierB.id, userId: world.userIds.carrierB }],
+    ['third carrier', { kind: 'carrier', carrierId: -1, userId: world.userIds.carrierB }],
+    ['public', { kind: 'public' }],
+  ];
+
+  /** What the object path gives: the rows projected in Node through each caller's view. */
+  async function projected(scope: Scope) {
+    const found = await findSiteDetail(database.pool, siteId, scope, { withParts: scope.kind !== 'public' });
+    if (!found) return null;
+    const { viewOf } = createAttachmentWriter(tenancyKind);
+    return {
+      ...projectFor(sitesResource, scope, found.site),
+      sectors: found.sectors.map((row) => projectFor(sectorsResource, scope, row)),
+      tenancies: found.tenancies.map((row) => project(viewOf(scope, found.site, row), row)),
+    };
+  }
+
+  it.each([0, 1, 2, 3, 4])('has exactly the fields and values of the projected rows, in the same order (scope %i)', async (i) => {
+    const [, scope] = scopes()[i]!;
+    await database.pool.query('UPDATE sites SET is_public = true WHERE id = $1', [siteId]);
+    const expected = await projected(scope);
+    const found = await findSiteDetailBody(database.pool, siteId, scope);
+    expect(found).not.toBeNull();
+    const body = JSON.parse(found!.body) as Record<string, unknown>;
+    expect(body).toStrictEqual(expected);
+    expect(JSON.stringify(body)).toBe(JSON.stringify(expected));
+    expect(found!.version).toBe(body.version);
+  });
+
+  it('keeps the confidential fields to their parties: contract and rent of the tenancy, the planned sector', async () => {
+    const [, , tenant, third, pub] = scopes().map(([, s]) => s);
+    const asTenant = JSON.parse((await findSiteDetailBody(database.pool, siteId, tenant!))!.body);
+    expect(asTenant.tenancies.find((t: { carrierId: number }) => t.carrierId === world.carrierB.id)).toMatchObject({ contractRef: 'T-1', monthlyRentVnd: 1_234_567 });
+    const asThird = JSON.parse((await findSiteDetailBody(database.pool, siteId, third!))!.body);
+    expect(asThird.sectors.map((s: { code: string }) => s.code)).toEqual(['A1']);
+    for (const t of asThird.tenancies) {
+      expect(t).not.toHaveProperty('contractRef');
+      expect(t).not.toHaveProperty('monthlyRentVnd');
+    }
+    await database.pool.query('UPDATE sites SET is_public = false WHERE id = $1', [siteId]);
+    expect(await findSiteDetailBody(database.pool, siteId, pub!)).toBeNull();
+    expect(await findSiteDetailBody(database.pool, 2_000_000_000, tenant!)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { attachmentSelectList } from '../registry/attachments';
-import { filtersOf, jsonSelectList, normaliseRow, Params, prepared, selectList, visibility } from '../registry/registry.queries';
+import { filtersOf, itemJson, jsonSelectList, normaliseRow, Params, prepared, selectList, viewJson, visibility } from '../registry/registry.queries';
 import type { Scope } from '../registry/resource';
 import { sectorsResource } from '../sectors/sectors.descriptor';
 import { sitesResource } from './sites.descriptor';
@@ -58,4 +58,60 @@ export function siteDetailQuery(id: number, scope: Scope, { withParts }: { withP
       ` WHERE a.${tenancyKind.parentColumn} = ${siteId}) x) AS "_tenancies"`;
   }
   return prepared(`SELECT ${selectList(sitesResource)}${parts} FROM ${sitesResource.table} t WHERE ${siteWhere.join(' AND ')}`, params.values);
+}
+
+export interface SiteDetailBody {
+  /** The response body: the site, its sectors and tenancies, each through the caller's view. */
+  body: string;
+  version: number;
+  status: string;
+  ownerCarrierId: number;
+}
+
+/**
+ * GET /api/sites/:id as PostgreSQL writes it: the site, its sectors (those the
+ * scope may know exist, by id, at most SITE_DETAIL_SECTORS_MAX) and tenancies
+ * (by id), each object holding exactly the fields of the view the caller sees
+ * it through (itemJson, viewJson), plus the site's version (the ETag) and what
+ * the visibility check reads. The public gets no sectors or tenancies. Null
+ * when the site is absent or hidden from the scope.
+ */
+export async function findSiteDetailBody(db: Pick<pg.Pool, 'query'>, id: number, scope: Scope): Promise<SiteDetailBody | null> {
+  const r = await db.query<{ _site: string; _sectors: string | null; _tenancies: string | null; version: number; status: string; ownerCarrierId: number }>(siteDetailBodyQuery(id, scope));
+  const row = r.rows[0];
+  if (!row) return null;
+  // The site's object is `{…}` (every view has fields): its parts go before the closing brace.
+  const body = `${row._site.slice(0, -1)},"sectors":${row._sectors ?? '[]'},"tenancies":${row._tenancies ?? '[]'}}`;
+  return { body, version: row.version, status: row.status, ownerCarrierId: row.ownerCarrierId };
+}
+
+/** The statement findSiteDetailBody runs (the benchmark runs it in pgbench too). */
+export function siteDetailBodyQuery(id: number, scope: Scope): pg.QueryConfig {
+  const params = new Params();
+  const p = params.bind;
+  const siteId = p(id);
+  const siteWhere = [`t.id = ${siteId}`];
+  const siteVisible = visibility(sitesResource, scope, p);
+  if (siteVisible) siteWhere.push(siteVisible);
+  let parts = '';
+  if (scope.kind !== 'public') {
+    const sectorWhere = [filtersOf(sectorsResource).siteId!(() => siteId, id)];
+    const sectorVisible = visibility(sectorsResource, scope, p);
+    if (sectorVisible) sectorWhere.push(sectorVisible);
+    // A tenancy's parties (its carrier, the site's owner) and staff see it whole; other carriers without the contract.
+    const tenancy =
+      scope.kind === 'carrier'
+        ? `CASE WHEN z."carrierId" = ${p(scope.carrierId)} OR x."ownerCarrierId" = ${p(scope.carrierId)} THEN ${viewJson(tenancyKind.full, 'z')} ELSE ${viewJson(tenancyKind.others, 'z')} END`
+        : viewJson(tenancyKind.full, 'z');
+    parts =
+      `, (SELECT json_agg(${itemJson(sectorsResource, scope, p, 'y')} ORDER BY y."id")::text FROM (SELECT ${jsonSelectList(sectorsResource)} FROM ${sectorsResource.table} t` +
+      ` WHERE ${sectorWhere.join(' AND ')} ORDER BY t.id LIMIT ${SITE_DETAIL_SECTORS_MAX}) y) AS "_sectors"` +
+      `, (SELECT json_agg(${tenancy} ORDER BY z."id")::text FROM (SELECT ${attachmentSelectList(tenancyKind, { json: true })} FROM ${tenancyKind.table} a` +
+      ` WHERE a.${tenancyKind.parentColumn} = ${siteId}) z) AS "_tenancies"`;
+  }
+  return prepared(
+    `SELECT ${itemJson(sitesResource, scope, p, 'x')}::text AS "_site", x."version", x."status", x."ownerCarrierId"${parts}` +
+      ` FROM (SELECT ${jsonSelectList(sitesResource)} FROM ${sitesResource.table} t WHERE ${siteWhere.join(' AND ')}) x`,
+    params.values,
+  );
 }

@@ -4,7 +4,8 @@ import { IdParams } from '@registry/shared/schemas/registry-common';
 import { CreateSiteInput, SiteDetail } from '@registry/shared/schemas/sites';
 import type { HistoryService } from '../history/history.service';
 import { registerAttachmentRoutes, type AttachmentService } from '../registry/attachments';
-import { registerResourceRoutes, rolesText, withEtag } from '../registry/registry.routes';
+import { registerResourceRoutes, sendJsonText, rolesText, withEtag } from '../registry/registry.routes';
+import { setEtag } from '../../lib/versioning';
 import type { RegistryService } from '../registry/registry.service';
 import { sitesResource } from './sites.descriptor';
 import type { SitesService } from './sites.service';
@@ -38,7 +39,12 @@ export default async function sitesRoutes(app: FastifyInstance, { registry, hist
   r.get(
     '/api/sites/:id',
     { schema: { tags: ['sites'], summary: `One site with its sectors and tenancies (roles: ${roles.read})`, params: IdParams, response: { 200: SiteDetail } } },
-    async (request, reply) => withEtag(reply, await sites.detail(request.ctx(), request.params.id)),
+    async (request, reply) => {
+      // Written by PostgreSQL through the caller's views (sites.queries.ts): sent as it is.
+      const { body, version } = await sites.detailBody(request.ctx(), request.params.id);
+      setEtag(reply, version);
+      return sendJsonText(reply, body);
+    },
   );
   registerResourceRoutes(app, sitesResource, registry, history, { tag: 'sites', skip: ['create', 'get'] });
   registerAttachmentRoutes(app, tenancyKind, tenancies, 'sites');

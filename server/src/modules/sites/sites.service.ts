@@ -8,7 +8,7 @@ import type { RegistryService } from '../registry/registry.service';
 import { scopeOf } from '../registry/resource';
 import { sectorsResource } from '../sectors/sectors.descriptor';
 import { sitesResource } from './sites.descriptor';
-import { findSiteDetail } from './sites.queries';
+import { findSiteDetail, findSiteDetailBody, type SiteDetailBody } from './sites.queries';
 
 /**
  * What is special about sites: one POST writes the site, the owner's own
@@ -32,6 +32,15 @@ export function createSitesService(registry: RegistryService, tenancies: Attachm
 
   return {
     detail,
+
+    /** GET /api/sites/:id: the response body as PostgreSQL wrote it for the caller's views, and the site's version. */
+    async detailBody(ctx: RequestContext, id: number): Promise<SiteDetailBody> {
+      const scope = scopeOf(ctx.actor);
+      assertCanRead(sitesResource, scope);
+      const found = await findSiteDetailBody(registry.pool, id, scope);
+      assertVisible(sitesResource, scope, found && { status: found.status, ownerCarrierId: found.ownerCarrierId }, id);
+      return found!;
+    },
 
     async create(ctx: RequestContext, body: CreateSiteInput) {
       const scope = scopeOf(ctx.actor);
