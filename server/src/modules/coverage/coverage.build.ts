@@ -116,13 +116,22 @@ export async function copyBinaryRows(client: pg.PoolClient | pg.Client, query: s
   }
 }
 
-/** Stages counts computed outside SQL: any-carrier rows for every village and technology, per-carrier rows where covered. */
-export async function buildCounts(db: Runner, counts: { villageId: number; technology: string; carrierId: number; coveredUnits: number }[]): Promise<void> {
+/**
+ * Stages counts computed outside SQL: any-carrier rows for every village and
+ * technology, per-carrier rows where covered. The villages' total units come
+ * from the same pass over the locations (totals: village ids and sums), not
+ * from another scan of them.
+ */
+export async function buildCounts(
+  db: Runner,
+  counts: { villageId: number; technology: string; carrierId: number; coveredUnits: number }[],
+  totals: { villageIds: number[]; units: number[] },
+): Promise<void> {
   await db.query('TRUNCATE coverage_build_results');
   await db.query(
     `WITH totals AS (
        SELECT v.id AS village_id, coalesce(t.total, 0)::int AS total_units
-         FROM villages v LEFT JOIN (SELECT village_id, sum(units) AS total FROM locations GROUP BY village_id) t ON t.village_id = v.id),
+         FROM villages v LEFT JOIN unnest($5::int[], $6::int[]) AS t(village_id, total) ON t.village_id = v.id),
      c AS (SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[]) AS c(village_id, technology, carrier_id, covered))
      INSERT INTO coverage_build_results (village_id, technology, carrier_id, covered_units, total_units)
      SELECT t.village_id, tech.technology, 0, coalesce(c.covered, 0), t.total_units
@@ -131,7 +140,7 @@ export async function buildCounts(db: Runner, counts: { villageId: number; techn
      UNION ALL
      SELECT c.village_id, c.technology, c.carrier_id, c.covered, t.total_units
        FROM c JOIN totals t ON t.village_id = c.village_id WHERE c.carrier_id <> 0`,
-    [counts.map((c) => c.villageId), counts.map((c) => c.technology), counts.map((c) => c.carrierId), counts.map((c) => c.coveredUnits)],
+    [counts.map((c) => c.villageId), counts.map((c) => c.technology), counts.map((c) => c.carrierId), counts.map((c) => c.coveredUnits), totals.villageIds, totals.units],
   );
   await db.query('CREATE INDEX IF NOT EXISTS coverage_build_results_village ON coverage_build_results (village_id)');
   await db.query('ANALYZE coverage_build_results');

@@ -199,8 +199,10 @@ async function buildStaged(client: pg.PoolClient | pg.Client, ctx: ModelContext,
   const points = concatPoints(chunks);
   phase('read locations');
   const counts = countCovered(footprints, points);
+  const sums = new Map<number, number>();
+  for (let i = 0; i < points.villageId.length; i++) sums.set(points.villageId[i]!, (sums.get(points.villageId[i]!) ?? 0) + points.units[i]!);
   phase('count');
-  await buildCounts(db, counts);
+  await buildCounts(db, counts, { villageIds: [...sums.keys()], units: [...sums.values()] });
   phase('stage counts');
 }
 
