@@ -58,7 +58,7 @@ export function FeaturePanel({ selection, feature, controls, onClose }: Props) {
         </button>
       </header>
       {selection.layer === 'villages' ? (
-        <VillageFacts id={selection.id} controls={controls} />
+        <VillageFacts id={selection.id} controls={controls} onTitle={setLoadedTitle} />
       ) : resource ? (
         <ResourceFacts resource={resource} id={selection.id} tileProperties={feature?.properties ?? null} onTitle={setLoadedTitle} />
       ) : (
@@ -142,9 +142,13 @@ function ResourceFacts({ resource, id, tileProperties, onTitle }: { resource: st
   );
 }
 
-function VillageFacts({ id, controls }: { id: number; controls: MapControls }) {
+function VillageFacts({ id, controls, onTitle }: { id: number; controls: MapControls; onTitle(title: string): void }) {
   const { t, percent, number } = useI18n();
   const detail = useResource<VillageCoverageDetail>(`coverage/${id}`, (signal) => api(`/api/coverage/villages/${id}`, { signal }));
+  // Opened from a link, the panel knows only the id until this answers.
+  useEffect(() => {
+    if (detail.data) onTitle(detail.data.village.name);
+  }, [detail.data, onTitle]);
   return (
     <section>
       <Async resource={detail}>
