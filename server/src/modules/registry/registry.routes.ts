@@ -74,6 +74,13 @@ export function registerResourceRoutes(app: FastifyInstance, d: ResourceDescript
   const base = `/api/${d.name}`;
   const tags = [options.tag];
   const item = d.response;
+  // List and get bodies are written by PostgreSQL from the views' keys, not through `item`'s serializer:
+  // every key a view lists must be one the response schema (and so /docs) lists.
+  for (const view of [d.views.full, d.views.others, d.views.public]) {
+    for (const key of view ? Object.keys(view.shape) : []) {
+      if (!(key in item.shape)) throw new Error(`${d.name}: a view lists ${key}, which the response schema does not`);
+    }
+  }
 
   r.get(
     base,
