@@ -608,75 +608,6 @@ export function gapDrawnWhen(rowAlias: string): string {
 }
 
 /**
- * Applies covered-unit deltas: adds them to the rows (creating per-carrier
- * rows as needed), recomputes share and meets-target of the touched
- * (village, technology) rows, and drops per-carrier rows back at zero.
- */
-export async function applyDeltas(db: Runner, deltas: CoverageDelta[], runId: number, thresholdDefault: number): Promise<void> {
-  const d = deltas.filter((x) => x.kind === 'delta');
-  if (d.length === 0) return;
-  const params = [d.map((x) => x.villageId), d.map((x) => x.technology), d.map((x) => x.carrierId), d.map((x) => x.deltaUnits), runId];
-  // Existing rows take the delta; missing per-carrier rows are created (a
-  // CHECK is evaluated before ON CONFLICT could turn an insert into an update,
-  // so the two cases are separate statements).
-  await db.query(
-    `WITH d AS (SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[]) AS d(village_id, technology, carrier_id, delta))
-     UPDATE village_coverage vc SET covered_units = vc.covered_units + d.delta, run_id = $5, computed_at = now()
-       FROM d
-      WHERE vc.village_id = d.village_id AND vc.technology = d.technology AND coalesce(vc.carrier_id, 0) = d.carrier_id`,
-    params,
-  );
-  await db.query(
-    `INSERT INTO village_coverage (village_id, technology, carrier_id, covered_units, total_units, share, meets_target, run_id, computed_at)
-     SELECT d.village_id, d.technology, d.carrier_id, d.delta, a.total_units, 0, false, $5, now()
-       FROM unnest($1::int[], $2::text[], $3::int[], $4::int[]) AS d(village_id, technology, carrier_id, delta)
-       JOIN village_coverage a ON a.village_id = d.village_id AND a.technology = d.technology AND a.carrier_id IS NULL
-      WHERE d.carrier_id <> 0
-        AND NOT EXISTS (SELECT 1 FROM village_coverage x WHERE x.village_id = d.village_id AND x.technology = d.technology AND x.carrier_id = d.carrier_id)`,
-    params,
-  );
-  const pairs = [d.map((x) => x.villageId), d.map((x) => x.technology)];
-  await db.query(
-    `DELETE FROM village_coverage x USING unnest($1::int[], $2::text[]) AS t(village_id, technology)
-      WHERE x.village_id = t.village_id AND x.technology = t.technology AND x.carrier_id IS NOT NULL AND x.covered_units = 0`,
-    pairs,
-  );
-  await db.query(
-    `WITH t AS (SELECT DISTINCT village_id, technology FROM unnest($1::int[], $2::text[]) AS t(village_id, technology))
-     UPDATE village_coverage vc SET
-       share = CASE WHEN vc.total_units > 0 THEN vc.covered_units::real / vc.total_units ELSE 0 END,
-       meets_target = vc.total_units > 0 AND vc.covered_units::real / vc.total_units >= ${thresholdSql('v', 't.technology', '$3::real')}
-       FROM t, villages v
-      WHERE vc.village_id = t.village_id AND vc.technology = t.technology AND v.id = t.village_id`,
-    [...pairs, thresholdDefault],
-  );
-}
-
-/** Redraws the gap of the any-carrier rows of the given (village, technology) pairs (after their counts are up to date). */
-export async function redrawGaps(db: Runner, pairs: { villageId: number; technology: string }[], runId: number): Promise<void> {
-  if (pairs.length === 0) return;
-  await db.query(
-    `UPDATE village_coverage vc
-        SET gap = CASE WHEN ${gapDrawnWhen('vc')} THEN ${gapSql('v', 'vc.technology')} END, run_id = $3, computed_at = now()
-       FROM (SELECT DISTINCT village_id, technology FROM unnest($1::int[], $2::text[]) AS t(village_id, technology)) t
-       JOIN villages v ON v.id = t.village_id
-      WHERE vc.village_id = t.village_id AND vc.technology = t.technology AND vc.carrier_id IS NULL`,
-    [pairs.map((p) => p.villageId), pairs.map((p) => p.technology), runId],
-  );
-}
-
-/** Villages (of the given ones) that have no any-carrier rows yet. */
-export async function selectVillagesWithoutResults(db: Runner, villageIds: number[]): Promise<number[]> {
-  const rows = await db.query<{ id: number }>(
-    `SELECT v.id FROM villages v
-      WHERE v.id = ANY($1::int[])
-        AND (SELECT count(*) FROM village_coverage vc WHERE vc.village_id = v.id AND vc.carrier_id IS NULL) < 3`,
-    [villageIds],
-  );
-  return rows.map((r) => r.id);
-}
-
-/**
  * Full computation of the results of a set of villages (all when null) from
  * the contributors, into the staging table coverage_stage (created by the
  * caller): counts per technology and carrier (0 = any) and the gap of the
@@ -754,11 +685,6 @@ export async function insertRun(db: Runner, kind: 'full' | 'incremental', params
 
 export async function finishRun(db: Runner, runId: number, villagesComputed: number): Promise<void> {
   await db.query(`UPDATE coverage_runs SET finished_at = clock_timestamp(), villages_computed = $2 WHERE id = $1`, [runId, villagesComputed]);
-}
-
-/** Serialises coverage writers: every recompute (full or incremental) holds this until its transaction ends. */
-export async function lockCoverage(db: Runner): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(7007001)`);
 }
 
 /** Sets jit for the rest of the transaction and returns the value it had. */
@@ -1216,35 +1142,5 @@ export async function selectToLonLat(db: Runner, points: { x: number; y: number 
        SELECT i, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), $3::int), 4326) AS g
          FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS u(x, y, i)) p ORDER BY i`,
     [points.map((p) => p.x), points.map((p) => p.y), srid],
-  );
-}
-
-// ----------------------------------------------------- full-recompute reads
-
-/** Every stored footprint and drop disc, as WKB, for counting in TypeScript (coverage.count.ts). */
-export async function selectFootprintWkb(db: Runner): Promise<{ technology: string; carrierId: number; wkb: Buffer }[]> {
-  return db.query(`SELECT technology, carrier_id AS "carrierId", ST_AsBinary(reach) AS wkb FROM coverage_contributors`);
-}
-
-/** Every location's village, units and stored coordinates. */
-export async function selectLocationPoints(db: Runner): Promise<{ v: number; u: number; x: number; y: number }[]> {
-  return db.query(`SELECT village_id AS v, units AS u, ST_X(geom) AS x, ST_Y(geom) AS y FROM locations`);
-}
-
-/** Stages counts computed outside SQL: any-carrier rows for every village and technology, per-carrier rows where covered. */
-export async function stageCounts(db: Runner, counts: { villageId: number; technology: string; carrierId: number; coveredUnits: number }[]): Promise<void> {
-  await db.query(
-    `WITH totals AS (
-       SELECT v.id AS village_id, coalesce(t.total, 0)::int AS total_units
-         FROM villages v LEFT JOIN (SELECT village_id, sum(units) AS total FROM locations GROUP BY village_id) t ON t.village_id = v.id),
-     c AS (SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[]) AS c(village_id, technology, carrier_id, covered))
-     INSERT INTO coverage_stage (village_id, technology, carrier_id, covered_units, total_units)
-     SELECT t.village_id, tech.technology, 0, coalesce(c.covered, 0), t.total_units
-       FROM totals t CROSS JOIN (VALUES ('4G'), ('5G'), ('FTTH')) AS tech(technology)
-       LEFT JOIN c ON c.village_id = t.village_id AND c.technology = tech.technology AND c.carrier_id = 0
-     UNION ALL
-     SELECT c.village_id, c.technology, c.carrier_id, c.covered, t.total_units
-       FROM c JOIN totals t ON t.village_id = c.village_id WHERE c.carrier_id <> 0`,
-    [counts.map((c) => c.villageId), counts.map((c) => c.technology), counts.map((c) => c.carrierId), counts.map((c) => c.coveredUnits)],
   );
 }

@@ -18,9 +18,10 @@
 //   villages reached by the old or the new footprint / drop-distance disc.
 //   Readers therefore never see coverage that disagrees with the inventory.
 // - It takes a transaction-scoped advisory lock: coverage writers are
-//   serialised (a full recompute waits for running edits and vice versa).
-//   Use READ COMMITTED (the default) so that a waiting edit sees the one
-//   before it.
+//   serialised. A full recompute holds it only for its final swap (it builds
+//   beside the live results meanwhile; an edit made during the build logs its
+//   sources and the swap replays them). Use READ COMMITTED (the default) so
+//   that a waiting edit sees the one before it.
 // - Stored per-carrier rows exist only where the carrier covers at least one
 //   unit: a carrier without a row covers none of that village.
 //
