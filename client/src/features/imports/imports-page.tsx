@@ -399,18 +399,18 @@ function JobView({ id, onNew }: { id: string; onNew: () => void }) {
 }
 
 /**
- * The commit's progress. The server writes every row in one transaction and
- * counts rowsWritten when it commits, so while it runs the bar is
- * indeterminate (with the elapsed time), then full with the count written.
+ * The commit's progress. The server writes every row in one transaction, in
+ * batches, and reports rowsWritten after each: the bar fills batch by batch
+ * (indeterminate only until the first batch), then full with the count written.
  */
 function CommitProgress({ job, startedAt, now }: { job: ImportJob; startedAt: number | null; now: number }) {
   const { t2 } = useT2();
   if (job.status !== 'committing' && job.status !== 'committed') return null;
-  const total = job.rowsValid || job.rowsRead;
+  const total = (job.actions.create ?? 0) + (job.actions.update ?? 0) + (job.actions.siteCreate ?? 0) || job.rowsValid || job.rowsRead;
   const done = job.status === 'committed';
   return (
     <div className="p2-commit-progress" role="status" aria-live="polite" data-testid="import-progress">
-      <progress className="p2-progress" max={Math.max(total, 1)} value={done ? Math.max(total, 1) : undefined} data-testid="import-progress-bar" />
+      <progress className="p2-progress" max={Math.max(total, 1)} value={done ? Math.max(total, 1) : job.rowsWritten > 0 ? job.rowsWritten : undefined} data-testid="import-progress-bar" />
       <span className="small">
         {done ? t2('imports.committed', { n: job.rowsWritten }) : `${t2('imports.progress', { written: job.rowsWritten, total })}${startedAt ? ` · ${Math.max(0, Math.round((now - startedAt) / 1000))} s` : ''}`}
       </span>
