@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FeatureCollection, Geometry } from 'geojson';
-import { RegistryMap, type SelectedFeature, type WhatIfVillage } from '../../map/registry-map';
+import type { RegistryMap, SelectedFeature, WhatIfVillage } from '../../map/registry-map';
 import { formatMapView, parseMapView, type MapView } from '../../map/url-state';
 import { provinceBounds, type Bounds } from '../../map/province-bounds';
 import type { CoverageMode, OverlayId } from '../../map/overlays';
@@ -21,6 +21,13 @@ import type { BBox } from '../../lib/geo/bbox';
 import { useAbout } from '../about/about-context';
 
 type Tab = 'layers' | 'below' | 'whatif';
+
+/**
+ * The map class and maplibre (1 MB) are a chunk of their own, loaded in parallel
+ * (index.html preloads it; main.tsx imports it on the map route): the sidebar —
+ * search, the planner's lists — renders and asks for its data without waiting for it.
+ */
+const loadRegistryMap = () => import('../../map/registry-map');
 
 /** What the map page hands its panels to drive the map. */
 export interface MapControls {
@@ -72,33 +79,47 @@ export default function MapPage() {
   useEffect(() => {
     // Wait for the settings (external basemap or not) and the province's extent: both are small and already on their way.
     if (!containerRef.current || about.loading || bounds === undefined) return;
-    let map: RegistryMap;
-    try {
-      map = new RegistryMap({
-        container: containerRef.current,
-        origin: location.origin,
-        view,
-        bounds,
-        externalStyleUrl: about.data?.settings.basemapStyleUrl ?? null,
-        onViewChange: (camera) => setView((v) => ({ ...v, camera })),
-        onSelect: (feature) => {
-          setSelected(feature);
-          setView((v) => ({ ...v, selection: feature?.selection ?? null }));
-        },
-        onCandidateMove: (lonLat) => setCandidateMove(lonLat),
-        onError: (message) => setMapError(message),
-      });
-    } catch (error) {
-      setMapError(`${t('map.webglError')} (${(error as Error).message})`);
-      return;
-    }
-    mapRef.current = map;
-    if (import.meta.env.DEV || navigator.webdriver) window.__registryMap = map;
-    void map.whenReady().then(() => setMapReady(true));
+    const container = containerRef.current;
+    let map: RegistryMap | null = null;
+    let cancelled = false;
+    loadRegistryMap().then(
+      ({ RegistryMap: MapClass }) => {
+        if (cancelled) return;
+        try {
+          map = new MapClass({
+            container,
+            origin: location.origin,
+            view,
+            bounds,
+            externalStyleUrl: about.data?.settings.basemapStyleUrl ?? null,
+            onViewChange: (camera) => setView((v) => ({ ...v, camera })),
+            onSelect: (feature) => {
+              setSelected(feature);
+              setView((v) => ({ ...v, selection: feature?.selection ?? null }));
+            },
+            onCandidateMove: (lonLat) => setCandidateMove(lonLat),
+            onError: (message) => setMapError(message),
+          });
+        } catch (error) {
+          setMapError(`${t('map.webglError')} (${(error as Error).message})`);
+          return;
+        }
+        const created = map;
+        mapRef.current = created;
+        if (import.meta.env.DEV || navigator.webdriver) window.__registryMap = created;
+        void created.whenReady().then(() => {
+          if (!cancelled) setMapReady(true);
+        });
+      },
+      (error: unknown) => setMapError(`${t('status.error')} (${(error as Error).message})`),
+    );
     return () => {
+      cancelled = true;
+      if (!map) return;
       mapRef.current = null;
       if (window.__registryMap === map) delete window.__registryMap;
       map.destroy();
+      setMapReady(false);
     };
     // The map is created once; later view changes go through the setters below.
   }, [about.loading, bounds === undefined]);

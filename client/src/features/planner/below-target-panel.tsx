@@ -11,23 +11,16 @@ import { bboxOfGeometry } from '../../lib/geo/bbox';
 import type { MapControls } from '../map/map-page';
 import { VillageTable } from './village-table';
 
-/**
- * Rows per page of the flagged list. The first page is what the planner waits
- * for (the panel is interactive when it is drawn); more come on request. A
- * thousand rows at once was a 300 kB answer and ~6,000 DOM nodes to build
- * while the map was starting up on the same thread.
- */
-export const BELOW_TARGET_PAGE = 100;
+import { belowTargetPath, technologyOfMode } from './below-target-query';
+import { takePrefetched } from '../../api/prefetch';
+
+export { technologyOfMode };
 
 interface Props {
   controls: MapControls;
   mode: CoverageMode;
   carrierCode: string | null;
   carriers: Carrier[];
-}
-
-export function technologyOfMode(mode: CoverageMode): CoverageTechnology {
-  return mode === 'HH_FIBRE' ? 'FTTH' : mode;
 }
 
 /** Ranked gap-closing placements as map points labelled with rank and households added. */
@@ -57,8 +50,11 @@ export function BelowTargetPanel({ controls, mode, carrierCode, carriers }: Prop
 
   const districts = useResource<Page<AdminUnit>>('districts', (signal) => api('/api/admin-units', { signal, query: { level: 'district', limit: 1000, sort: 'name' } }));
   const key = `below/${technology}/${districtId ?? ''}/${carrierId ?? ''}`;
-  const query = { belowTarget: true, technology, adminUnitId: districtId, carrierId, sort: 'uncovered_desc' } as const;
-  const villages = useResource<VillageCoveragePage>(key, (signal) => api('/api/coverage/villages', { signal, query: { ...query, limit: BELOW_TARGET_PAGE } }));
+  const query = { technology, adminUnitId: districtId, carrierId };
+  const villages = useResource<VillageCoveragePage>(key, (signal) => {
+    const path = belowTargetPath(query);
+    return takePrefetched<VillageCoveragePage>(path) ?? api(path, { signal });
+  });
   // Pages after the first, appended by "show more"; dropped when the filters change.
   const [more, setMore] = useState<{ key: string; items: VillageCoverageItem[]; nextCursor: string | null } | null>(null);
   const [moreError, setMoreError] = useState<ApiError | null>(null);
@@ -75,7 +71,7 @@ export function BelowTargetPanel({ controls, mode, carrierCode, carriers }: Prop
     setLoadingMore(true);
     setMoreError(null);
     try {
-      const page = await api<VillageCoveragePage>('/api/coverage/villages', { query: { ...query, limit: BELOW_TARGET_PAGE, cursor: nextCursor } });
+      const page = await api<VillageCoveragePage>(belowTargetPath({ ...query, cursor: nextCursor }));
       setMore({ key, items: [...(extra?.items ?? []), ...page.items], nextCursor: page.nextCursor });
     } catch (e) {
       setMoreError(e as ApiError);
@@ -91,7 +87,7 @@ export function BelowTargetPanel({ controls, mode, carrierCode, carriers }: Prop
     const ids = [...listed];
     let cursor: string | null = nextCursor;
     while (cursor && ids.length < 2000) {
-      const page: VillageCoveragePage = await api<VillageCoveragePage>('/api/coverage/villages', { query: { ...query, limit: 1000, cursor } });
+      const page: VillageCoveragePage = await api<VillageCoveragePage>(belowTargetPath({ ...query, limit: 1000, cursor }));
       ids.push(...page.items.map((v) => v.villageId));
       cursor = page.nextCursor;
     }
