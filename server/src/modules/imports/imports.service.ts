@@ -497,10 +497,13 @@ export function createImportsService(deps: ImportsServiceDeps) {
         });
       };
       const jobPrefix = `${job.id}\t`;
+      // Each row is staged with the action it takes when nothing in the registry or elsewhere in the file
+      // says otherwise (create, or skip when it has errors already): the set-based pass then rewrites only
+      // the rows whose outcome differs, not every row of a file of new objects.
       const line = (row: StagedRow) =>
         `${jobPrefix}${row.rowNo}\t${copyValue(row.code)}\t${copyValue(row.carrierCode)}\t${copyValue(row.carrierId)}\t${copyValue(JSON.stringify(row.data))}\t${copyValue(row.ewkt)}\t${
           row.errors.length === 0 ? '[]' : copyValue(JSON.stringify(row.errors))
-        }\t${row.blank ? 'skip_blank' : '\\N'}\n`;
+        }\t${row.blank ? 'skip_blank' : row.errors.length > 0 ? 'skip' : 'create'}\n`;
 
       for await (const batch of recordsOf(format, limitBytes(upload.stream, limits.maxBytes), meta, openCellId)) {
         for (const record of batch) {
