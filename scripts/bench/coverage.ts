@@ -8,6 +8,8 @@
 //   BENCH_NATIONAL_URL  default: postgres://registry:registry@127.0.0.1:5432/registry_data_national
 //                       (what npm run data:synthetic writes)
 //   BENCH_EDITS         random site edits to time (default 100)
+//   BENCH_FULL          0 skips the full recompute and the floor (edits and what-if only; the stored
+//                       results must be current, e.g. after npm run coverage:recompute)
 //
 // Measures, with the targets printed beside the figures:
 //   - full recompute (committed: it recomputes the same results);
@@ -70,36 +72,39 @@ async function bench(name: string, url: string, targets: Targets, edits: number)
     }
     console.log(`  ${s.villages.toLocaleString('en-US')} villages, ${s.locations.toLocaleString('en-US')} locations, ${s.sites.toLocaleString('en-US')} sites, ${s.sectors.toLocaleString('en-US')} sectors, ${s.aps.toLocaleString('en-US')} access points`);
 
-    // Full recompute, then the floor over the same stored footprints.
-    const phases: [string, number][] = [];
     let t = performance.now();
-    await recomputeFullCoverage(pool, { onPhase: (p, sec) => phases.push([p, sec]) });
-    const fullS = (performance.now() - t) / 1000;
-    console.log(`    phases: ${phases.map(([p, sec]) => `${p} ${sec.toFixed(1)} s`).join(', ')}`);
-    const stats = await pool.query<{ contributors: number }>(`SELECT count(*)::int AS contributors FROM coverage_contributors`);
-    const floorRuns: number[] = [];
-    let pairs = 0;
-    const floorClient = await pool.connect();
-    // Same session settings as the recompute (JIT off), so the floor is not slowed by compilation.
-    await floorClient.query('SET jit = off');
-    for (let i = 0; i < 2; i++) {
+    if (process.env.BENCH_FULL !== '0') {
+      // Full recompute, then the floor over the same stored footprints.
+      const phases: [string, number][] = [];
       t = performance.now();
-      const r = await floorClient.query<{ n: number }>(
-        `SELECT coalesce(sum(n), 0)::bigint AS n FROM (
-           SELECT l.village_id, c.technology, count(*) AS n
-             FROM coverage_contributors c JOIN locations l ON ST_Intersects(c.reach, l.geom)
-            GROUP BY l.village_id, c.technology) x`,
-      );
-      floorRuns.push((performance.now() - t) / 1000);
-      pairs = Number(r.rows[0]?.n ?? 0);
+      await recomputeFullCoverage(pool, { onPhase: (p, sec) => phases.push([p, sec]) });
+      const fullS = (performance.now() - t) / 1000;
+      console.log(`    phases: ${phases.map(([p, sec]) => `${p} ${sec.toFixed(1)} s`).join(', ')}`);
+      const stats = await pool.query<{ contributors: number }>(`SELECT count(*)::int AS contributors FROM coverage_contributors`);
+      const floorRuns: number[] = [];
+      let pairs = 0;
+      const floorClient = await pool.connect();
+      // Same session settings as the recompute (JIT off), so the floor is not slowed by compilation.
+      await floorClient.query('SET jit = off');
+      for (let i = 0; i < 2; i++) {
+        t = performance.now();
+        const r = await floorClient.query<{ n: number }>(
+          `SELECT coalesce(sum(n), 0)::bigint AS n FROM (
+             SELECT l.village_id, c.technology, count(*) AS n
+               FROM coverage_contributors c JOIN locations l ON ST_Intersects(c.reach, l.geom)
+              GROUP BY l.village_id, c.technology) x`,
+        );
+        floorRuns.push((performance.now() - t) / 1000);
+        pairs = Number(r.rows[0]?.n ?? 0);
+      }
+      // The session setting must not follow the connection back into the pool.
+      await floorClient.query('RESET jit');
+      floorClient.release();
+      const floorS = Math.min(...floorRuns);
+      line('full recompute', `${fullS.toFixed(2)} s`, `< ${targets.fullS} s`, fullS < targets.fullS);
+      line(`floor: point-in-footprint count (${pairs.toLocaleString('en-US')} pairs, ${stats.rows[0]!.contributors.toLocaleString('en-US')} footprints)`, `${floorS.toFixed(2)} s`, '—', null);
+      line('ratio full / floor', (fullS / floorS).toFixed(2), '≤ 1.5', fullS / floorS <= 1.5);
     }
-    // The session setting must not follow the connection back into the pool.
-    await floorClient.query('RESET jit');
-    floorClient.release();
-    const floorS = Math.min(...floorRuns);
-    line('full recompute', `${fullS.toFixed(2)} s`, `< ${targets.fullS} s`, fullS < targets.fullS);
-    line(`floor: point-in-footprint count (${pairs.toLocaleString('en-US')} pairs, ${stats.rows[0]!.contributors.toLocaleString('en-US')} footprints)`, `${floorS.toFixed(2)} s`, '—', null);
-    line('ratio full / floor', (fullS / floorS).toFixed(2), '≤ 1.5', fullS / floorS <= 1.5);
 
     // Incremental: random site moves, each in a transaction rolled back.
     const sites = await pool.query<{ id: number }>(`SELECT id FROM sites WHERE status = 'active' AND EXISTS (SELECT 1 FROM sectors WHERE site_id = sites.id) ORDER BY id`);
