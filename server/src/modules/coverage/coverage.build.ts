@@ -27,16 +27,21 @@ export async function buildFootprints(db: Runner, srid: number, rows: DerivedFoo
     }
     return i;
   });
+  // A keyed table, not an array of geometries: subscripting a geometry[]
+  // walks its elements (quadratic), a join against a CTE may nest-loop.
+  await db.query('CREATE TEMP TABLE IF NOT EXISTS coverage_build_rings (i integer PRIMARY KEY, g geometry) ON COMMIT DROP');
+  await db.query('TRUNCATE coverage_build_rings');
+  await db.query('INSERT INTO coverage_build_rings (i, g) SELECT i, ST_GeomFromText(wkt) FROM unnest($1::text[]) WITH ORDINALITY AS u(wkt, i)', [rings]);
+  await db.query('ANALYZE coverage_build_rings');
   await db.query(
-    `WITH ring AS (SELECT array_agg(ST_GeomFromText(wkt) ORDER BY i) AS g FROM unnest($5::text[]) WITH ORDINALITY AS u(wkt, i))
-     INSERT INTO coverage_build_footprints (id, range_m, model, footprint)
+    `INSERT INTO coverage_build_footprints (id, range_m, model, footprint)
      SELECT d.id, d.range_m, d.model,
-            CASE WHEN d.ring IS NULL THEN NULL ELSE ST_Transform(ST_SetSRID(ST_Translate(ring.g[d.ring], ST_X(p.m), ST_Y(p.m)), $6::int), 4326) END
+            CASE WHEN d.ring IS NULL THEN NULL ELSE ST_Transform(ST_SetSRID(ST_Translate(ring.g, ST_X(p.m), ST_Y(p.m)), $5::int), 4326) END
        FROM unnest($1::int[], $2::float8[], $3::text[], $4::int[]) AS d(id, range_m, model, ring)
        JOIN sectors s ON s.id = d.id JOIN sites st ON st.id = s.site_id
-       CROSS JOIN ring
-       CROSS JOIN LATERAL (SELECT ST_Transform(st.geom, $6::int) AS m) p`,
-    [rows.map((r) => r.id), rows.map((r) => r.rangeM), rows.map((r) => r.model), idx, rings, srid],
+       LEFT JOIN coverage_build_rings ring ON ring.i = d.ring
+       CROSS JOIN LATERAL (SELECT ST_Transform(st.geom, $5::int) AS m) p`,
+    [rows.map((r) => r.id), rows.map((r) => r.rangeM), rows.map((r) => r.model), idx, srid],
   );
 }
 
