@@ -26,7 +26,8 @@ import { loadConfig } from '../../server/src/config';
 import { CHROMIUM_ARGS } from '../../client/e2e/harness';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLIENT_DIST = join(root, 'client', 'dist');
+// BENCH_CLIENT_DIST: another build of the client to compare (default client/dist).
+const CLIENT_DIST = process.env.BENCH_CLIENT_DIST ?? join(root, 'client', 'dist');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TARGET_VILLAGE_MS = 2000;
 const TARGET_PANEL_MS = 3000;

@@ -12,12 +12,12 @@ import type { MapSelection, MapView } from './url-state';
 import { bboxOfGeometry, padBBox, type BBox } from '../lib/geo/bbox';
 
 maplibregl.setWorkerUrl(workerUrl);
-// Tiles are fetched and parsed in the workers: two share the work of the first
-// view's dozen tiles (maplibre's default is one), and prewarm() starts them as
-// soon as this module is evaluated, while the page still waits for the session,
-// the settings and the province's extent, instead of when the map is created
-// (booting a worker took 1–2 s of the first village tile under load).
-maplibregl.setWorkerCount(Math.min(2, Math.max(1, navigator.hardwareConcurrency || 1)));
+// Tiles are fetched and parsed in maplibre's worker; prewarm() starts it as soon
+// as this module is evaluated, while the page still waits for the session, the
+// settings and the province's extent, instead of when the map is created
+// (booting the worker took 1–2 s of the first village tile under load). One
+// worker (maplibre's default): with two, both boots competed for the machine's
+// two cores and the first tile came later (bench:client, same load: 2.9 s vs 1.9 s).
 maplibregl.prewarm();
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
