@@ -400,10 +400,14 @@ export async function swapEditRows(
      boxes AS (
        SELECT e AS b FROM ext WHERE ST_Area(e) <= 2 * boxes
        UNION ALL SELECT box2d(r.reach)::geometry FROM r, ext WHERE NOT (ST_Area(ext.e) <= 2 * ext.boxes)),
+     tech AS (SELECT technology FROM old UNION SELECT technology FROM new),
      near AS (
        SELECT DISTINCT ON (c.id) c.id, c.kind, c.source_id, c.technology, c.carrier_id, c.reach
-         FROM boxes JOIN coverage_contributors c ON c.reach && boxes.b
-        WHERE c.technology IN (SELECT technology FROM old UNION SELECT technology FROM new)
+         FROM (SELECT c.* FROM boxes JOIN coverage_contributors c ON c.reach && boxes.b
+                WHERE c.technology = 'FTTH' AND EXISTS (SELECT 1 FROM tech WHERE technology = 'FTTH')
+               UNION ALL
+               SELECT c.* FROM boxes JOIN coverage_contributors c ON c.reach && boxes.b
+                WHERE c.technology IN ('4G', '5G') AND c.technology IN (SELECT technology FROM tech WHERE technology <> 'FTTH')) c
         ORDER BY c.id),
      loc AS (
        SELECT DISTINCT ON (l.id) l.village_id AS v, l.units AS u, ST_X(l.geom) AS x, ST_Y(l.geom) AS y
@@ -592,8 +596,24 @@ export function gapSql(villageAlias: string, technologyExpr: string, table = 'co
                ELSE (SELECT CASE WHEN ST_IsEmpty(x.g) THEN NULL ELSE x.g END
                        FROM (SELECT ST_Multi(ST_CollectionExtract(ST_Difference(${v}.boundary, u.reach), 3)) AS g) x) END
      FROM (SELECT ST_Union(ST_ClipByBox2D(c.reach, ST_Expand(box2d(${v}.boundary), 0.0001))) AS reach
-             FROM ${table} c
-            WHERE c.technology = ${technologyExpr} AND c.reach && ${v}.boundary AND ST_Intersects(c.reach, ${v}.boundary)) u)`;
+             FROM (${byTechnologySql(table, 'c', technologyExpr, `c.reach && ${v}.boundary AND ST_Intersects(c.reach, ${v}.boundary)`)}) c) u)`;
+}
+
+/**
+ * The reaches (alias `alias`, with every column) of the technology
+ * `technologyExpr` matching `where`, split by kind of reach so that each
+ * branch matches a partial index of coverage_contributors (migration 0009):
+ * FTTH drop discs (about three quarters of the rows nationally) and mobile
+ * footprints. The branch not asked for is a one-time filter, so a mobile
+ * lookup never fetches FTTH discs from the heap only to discard them, and the
+ * reverse, even under a generic plan where the technology is a parameter.
+ */
+export function byTechnologySql(table: string, alias: string, technologyExpr: string, where: string): string {
+  return `SELECT ${alias}.* FROM ${table} ${alias}
+           WHERE ${technologyExpr} = 'FTTH' AND ${alias}.technology = 'FTTH' AND ${where}
+          UNION ALL
+          SELECT ${alias}.* FROM ${table} ${alias}
+           WHERE ${technologyExpr} <> 'FTTH' AND ${alias}.technology IN ('4G', '5G') AND ${alias}.technology = ${technologyExpr} AND ${where}`;
 }
 
 /**
