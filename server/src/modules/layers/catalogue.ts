@@ -60,6 +60,13 @@ export interface LayerDefinition {
   tileWhere?: string;
   /** Valid-time columns for OGC `datetime` (interval overlap; null end = open). */
   temporal?: { start: string; end: string };
+  /**
+   * Overview tiles (zooms minZoom..overview.maxZoom): the same features on a
+   * coarser grid (extent) with only the attributes the map draws from at
+   * those zooms; the other fields travel from overview.maxZoom + 1 on. Every
+   * feature in the tile is kept, however small (see tiles.queries.ts).
+   */
+  overview?: { maxZoom: number; extent: number; fields: readonly string[] };
   minZoom: number;
   maxZoom: number;
   fields: LayerField[];
@@ -248,6 +255,10 @@ const OWNED_ASSETS: OwnedAssetRow[] = [
   },
 ];
 
+/** Village overview tiles: up to this zoom, on this grid (tile units per tile side). */
+const OVERVIEW_MAX_ZOOM = 9;
+const OVERVIEW_EXTENT = 1024;
+
 export const LAYERS: LayerDefinition[] = [
   layer({
     id: 'admin-units',
@@ -289,6 +300,8 @@ export const LAYERS: LayerDefinition[] = [
     geometryType: 'MultiPolygon',
     publicWhere: 'true',
     minZoom: 8,
+    // The choropleth (share_*, meets_*) and the feature panel's title (name) are all the map reads from a village tile at z8–z9.
+    overview: { maxZoom: OVERVIEW_MAX_ZOOM, extent: OVERVIEW_EXTENT, fields: ['name', 'share_4g', 'meets_4g', 'share_5g', 'meets_5g', 'share_ftth', 'meets_ftth'] },
     fields: [
       ...fieldRows('public', [
         ['code', 't.code', 'string', 'Village code (commune code + sequence)', 'filter'],
@@ -457,17 +470,19 @@ export function filterableFieldsFor(layer: LayerDefinition, audience: Audience):
  * become `CASE WHEN owner = :carrier THEN expr END` for a carrier, so another
  * carrier's rows carry null (omitted from tiles).
  */
-export function projectionSql(layer: LayerDefinition, audience: Audience): string[] {
+export function projectionSql(layer: LayerDefinition, audience: Audience, only?: (field: LayerField) => string | null): string[] {
   const out: string[] = [];
   for (const field of layer.fields) {
     const reach = fieldReach(field.access, audience);
     if (reach === 'none') continue;
+    // `only` gives a condition under which the field is projected (null = always).
+    const when = [only?.(field) ?? null];
     if (reach === 'own-rows') {
       if (!layer.ownerSql) continue;
-      out.push(`CASE WHEN ${layer.ownerSql} = :carrier THEN ${field.sql} END AS "${field.name}"`);
-    } else {
-      out.push(`${field.sql} AS "${field.name}"`);
+      when.push(`${layer.ownerSql} = :carrier`);
     }
+    const conditions = when.filter((c): c is string => c !== null);
+    out.push(conditions.length > 0 ? `CASE WHEN ${conditions.join(' AND ')} THEN ${field.sql} END AS "${field.name}"` : `${field.sql} AS "${field.name}"`);
   }
   return out;
 }

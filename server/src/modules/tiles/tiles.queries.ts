@@ -9,6 +9,7 @@ import {
   VILLAGE_COVERAGE_CARRIER,
   type Audience,
   type LayerDefinition,
+  type LayerField,
 } from '../layers/catalogue';
 
 // Tile SQL: one statement per tile, straight from PostGIS. Templates use
@@ -39,16 +40,50 @@ const BOUNDS_CTE = `bounds AS (
 // ST_AsMVT itself; filtering them in SQL would let the planner push the
 // filter down and compute every geometry twice.
 
+/** A tile's grid: units per tile side and buffer units (SQL, constant per tile), the buffer always TILE_BUFFER / TILE_EXTENT of the side. */
+interface TileGrid {
+  extent: string;
+  buffer: string;
+}
+
+const DETAIL_GRID: TileGrid = { extent: `${TILE_EXTENT}`, buffer: `${TILE_BUFFER}` };
+
+/**
+ * The grid of a layer's tiles: overview zooms (see LayerDefinition.overview)
+ * take a coarser one. maplibre draws a tile 512 px wide, so a 1024 grid is
+ * still half a pixel at the tile's own zoom and one pixel just before the next
+ * zoom's tiles replace it; MVT's zigzag deltas are then mostly one byte.
+ */
+function gridOf(layer: LayerDefinition): TileGrid {
+  if (!layer.overview) return DETAIL_GRID;
+  const { maxZoom, extent } = layer.overview;
+  const scale = TILE_EXTENT / extent;
+  return {
+    extent: `(CASE WHEN :z <= ${maxZoom} THEN ${extent} ELSE ${TILE_EXTENT} END)`,
+    buffer: `(CASE WHEN :z <= ${maxZoom} THEN ${TILE_BUFFER / scale} ELSE ${TILE_BUFFER} END)`,
+  };
+}
+
 /**
  * Geometry for ST_AsMVTGeom: points are only projected; lines and polygons are
  * first clipped to the buffered tile in 4326 (cheap, and it spares projecting
  * a whole district for a z14 tile), then simplified with a tolerance of one
  * tile unit at this zoom (the grid ST_AsMVTGeom snaps to anyway).
+ *
+ * keepSmall: a polygon smaller than a tile unit collapses on the grid and
+ * ST_AsMVTGeom drops it; such a feature is drawn instead as the one-unit
+ * square around its (clipped) bounding box, so every village in the tile is
+ * still coloured. Computed only for the features that collapsed.
  */
-function mvtGeometrySql(geom: string, geometryType: LayerDefinition['geometryType']): string {
-  if (geometryType === 'Point') return `ST_AsMVTGeom(ST_Transform(${geom}, 3857), bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true)`;
-  const tolerance = `(${CIRCUMFERENCE_M} / (${TILE_EXTENT} * 2 ^ :z))`;
-  return `ST_AsMVTGeom(ST_Simplify(ST_Transform(ST_ClipByBox2D(${geom}, bounds.env_ll), 3857), ${tolerance}, true), bounds.env, ${TILE_EXTENT}, ${TILE_BUFFER}, true)`;
+function mvtGeometrySql(geom: string, geometryType: LayerDefinition['geometryType'], grid: TileGrid = DETAIL_GRID, keepSmall = false): string {
+  const { extent, buffer } = grid;
+  if (geometryType === 'Point') return `ST_AsMVTGeom(ST_Transform(${geom}, 3857), bounds.env, ${extent}, ${buffer}, true)`;
+  const unit = `(${CIRCUMFERENCE_M} / (${extent} * 2 ^ :z))`;
+  const clipped = `ST_ClipByBox2D(${geom}, bounds.env_ll)`;
+  const drawn = `ST_AsMVTGeom(ST_Simplify(ST_Transform(${clipped}, 3857), ${unit}, true), bounds.env, ${extent}, ${buffer}, true)`;
+  if (!keepSmall) return drawn;
+  const square = `ST_AsMVTGeom(ST_Expand(ST_Envelope(ST_Transform(${clipped}, 3857)), ${unit} / 2), bounds.env, ${extent}, ${buffer}, true)`;
+  return `coalesce(${drawn}, CASE WHEN NOT ST_IsEmpty(${clipped}) THEN ${square} END)`;
 }
 
 /** `valid on a day` for units with a validity period. `day` is a validated YYYY-MM-DD. */
@@ -72,10 +107,14 @@ export function layerTileTemplate(layer: LayerDefinition, audience: Audience, op
   const where = [`${layer.geomSql} && bounds.env_ll`, rowFilterSql(layer, audience)];
   if (layer.tileWhere) where.push(layer.tileWhere);
   if (layer.temporal && options.day && layer.id === 'admin-units') where.push(validOnSql(layer.temporal.start, layer.temporal.end, options.day));
-  const columns = [`${layer.idSql} AS id`, `${mvtGeometrySql(layer.geomSql, layer.geometryType)} AS geom`, ...projectionSql(layer, audience)];
+  const grid = gridOf(layer);
+  const overview = layer.overview;
+  // Overview tiles: fields the map does not read at those zooms are null there, and ST_AsMVT omits nulls.
+  const only = overview ? (f: LayerField) => (overview.fields.includes(f.name) ? null : `:z > ${overview.maxZoom}`) : undefined;
+  const columns = [`${layer.idSql} AS id`, `${mvtGeometrySql(layer.geomSql, layer.geometryType, grid, overview !== undefined)} AS geom`, ...projectionSql(layer, audience, only)];
   return `WITH ${BOUNDS_CTE}
 SELECT ${wire(`coalesce((
-  SELECT ST_AsMVT(mvt, '${layer.id}', ${TILE_EXTENT}, 'geom', 'id') FROM (
+  SELECT ST_AsMVT(mvt, '${layer.id}', ${grid.extent}, 'geom', 'id') FROM (
     SELECT ${columns.join(',\n           ')}
       FROM bounds, ${from}
      WHERE ${where.join('\n       AND ')}

@@ -5,7 +5,8 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { buildTestApp, createTestUser, testDatabase, unique } from '../../../test/helpers';
 import { createOpenDataFixture, createTestToken, DENSE_POINT, FAR_POINT, SECRET_CONTACT, SECRET_CONTRACT, SECRET_RENT, tileOf, type OpenDataFixture } from '../layers/test-fixtures';
-import { LAYERS } from '../layers/catalogue';
+import { findLayer, LAYERS } from '../layers/catalogue';
+import { layerTileTemplate, runTileQuery, tileStatement } from './tiles.queries';
 import { bboxesIntersect, TileCache, tileBBox } from './tile-cache';
 
 const db = testDatabase();
@@ -149,6 +150,58 @@ describe('vector tiles', () => {
     const later = features((await getTile(`/tiles/basemap/${t.z}/${t.x}/${t.y}.mvt?date=2025-08-01`)).tile, 'province').map((f) => f.id);
     expect(later).toContain(fx.newProvinceId);
     expect(later).not.toContain(fx.provinceId);
+  });
+
+  it('overview village tiles (z8–z9) keep every village, even one smaller than a tile unit, on a 1024 grid with only the fields the choropleth reads', async () => {
+    // A 10 m square village: far under a z8 tile unit (~150 m on a 1024 grid), so it collapses on the grid and must come back as a unit square.
+    const [lon, lat] = [106.15, 21.29];
+    const d = 0.00005;
+    const { rows } = await db.pool.query<{ id: number }>(
+      `INSERT INTO villages (code, name, commune_id, boundary, population, households, area_class, mountainous)
+       SELECT $1, 'Thôn Nhỏ', commune_id, ST_Multi(ST_MakeEnvelope($2, $3, $4, $5, 4326)), 10, 3, 'rural', false FROM villages WHERE id = $6 RETURNING id`,
+      [`${fx.tag}V-tiny`, lon - d, lat - d, lon + d, lat + d, fx.villageIds[0]],
+    );
+    const tiny = rows[0]!.id;
+    app.events.emit('assets-changed', { layers: ['villages'], bboxes: [[lon - d, lat - d, lon + d, lat + d]] }); // as the registry does on a village edit
+    const cov = await db.pool.query<{ village_id: number; technology: string; share: number; meets_target: boolean }>(
+      `SELECT village_id, technology, share, meets_target FROM village_coverage WHERE carrier_id IS NULL AND village_id = ANY($1)`,
+      [fx.villageIds],
+    );
+    for (const z of [8, 9]) {
+      const t = tileOf(lon, lat, z);
+      const { res, tile } = await getTile(`/tiles/villages/${t.z}/${t.x}/${t.y}.mvt`);
+      expect(res.statusCode).toBe(200);
+      expect(tile.layers.villages!.extent).toBe(1024);
+      const villages = features(tile, 'villages');
+      expect(villages.length, `z${z}`).toBe(await countInTile('t.boundary', 'villages t', 'true', t));
+      const small = villages.find((f) => f.id === tiny)!;
+      expect(small.type).toBe(3);
+      const ring = small.loadGeometry()[0]!;
+      const xs = ring.map((p) => p.x);
+      expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThanOrEqual(1); // one unit wide: drawn, so coloured
+      expect(small.properties).toEqual({ name: 'Thôn Nhỏ' }); // no coverage row yet: only its name
+      const ours = villages.filter((f) => fx.villageIds.includes(f.id!));
+      expect(ours.length).toBeGreaterThan(3);
+      for (const f of ours) expect(Object.keys(f.properties).sort()).toEqual(['meets_4g', 'meets_5g', 'meets_ftth', 'name', 'share_4g', 'share_5g', 'share_ftth']);
+      for (const row of cov.rows) {
+        const f = ours.find((v) => v.id === row.village_id);
+        if (!f) continue;
+        const key = row.technology.toLowerCase();
+        expect(f.properties[`share_${key}`]).toBeCloseTo(row.share, 4);
+        expect(f.properties[`meets_${key}`]).toBe(row.meets_target);
+      }
+      if (z > 8) continue;
+      // Light: against the same tile made the detail way (4096 units, every public field), from the same SQL.
+      const asDetail = await runTileQuery(db.pool, tileStatement(undefined, layerTileTemplate({ ...findLayer('villages')!, overview: undefined }, { kind: 'public' })), t);
+      const raw = gunzipSync(res.rawPayload).length;
+      expect(raw / asDetail.length, `z${z}: ${raw} bytes, ${asDetail.length} the detail way`).toBeLessThan(0.7);
+    }
+    // From z10 on, the detail tile: 4096 units and every public field.
+    const t10 = tileOf(lon, lat, 10);
+    const detail = await getTile(`/tiles/villages/${t10.z}/${t10.x}/${t10.y}.mvt`);
+    expect(detail.tile.layers.villages!.extent).toBe(4096);
+    expect(features(detail.tile, 'villages').find((f) => f.id === tiny)!.properties).toMatchObject({ code: `${fx.tag}V-tiny`, households: 3, commune: 'Xã Thử' });
+    await db.pool.query('DELETE FROM villages WHERE id = $1', [tiny]);
   });
 
   it('the basemap at z12 has villages and label points', async () => {
