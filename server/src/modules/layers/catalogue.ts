@@ -256,7 +256,7 @@ const OWNED_ASSETS: OwnedAssetRow[] = [
 ];
 
 /** Village overview tiles: up to this zoom, on this grid (tile units per tile side). */
-const OVERVIEW_MAX_ZOOM = 9;
+const OVERVIEW_MAX_ZOOM = 10;
 const OVERVIEW_EXTENT = 1024;
 
 export const LAYERS: LayerDefinition[] = [
@@ -300,7 +300,7 @@ export const LAYERS: LayerDefinition[] = [
     geometryType: 'MultiPolygon',
     publicWhere: 'true',
     minZoom: 8,
-    // The choropleth (share_*, meets_*) and the feature panel's title (name) are all the map reads from a village tile at z8–z9.
+    // The choropleth (share_*, meets_*) and the feature panel's title (name) are all the map reads from a village tile at z8–z10 (a national z10 tile: 72 → 38 kB gzip).
     overview: { maxZoom: OVERVIEW_MAX_ZOOM, extent: OVERVIEW_EXTENT, fields: ['name', 'share_4g', 'meets_4g', 'share_5g', 'meets_5g', 'share_ftth', 'meets_ftth'] },
     fields: [
       ...fieldRows('public', [

@@ -349,7 +349,7 @@ export function createTileService(deps: TileServiceDeps) {
       const fields = fieldsFor(layer, audience.kind === 'carrier' ? 'carrier-own' : audience);
       const notes =
         layer.id === 'villages'
-          ? ' Shares are of any carrier; ?carrier=CODE gives one carrier\'s shares (logged-in callers; a carrier only its own).'
+          ? ` Shares are of any carrier; ?carrier=CODE gives one carrier's shares (logged-in callers; a carrier only its own).${layer.overview ? ` Up to z${layer.overview.maxZoom} tiles carry only ${layer.overview.fields.join(', ')} on a ${layer.overview.extent}-unit grid.` : ''}`
           : audience.kind === 'carrier' && layer.ownerSql
             ? ' Confidential fields are set only on your own carrier\'s features.'
             : '';

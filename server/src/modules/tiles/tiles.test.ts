@@ -152,7 +152,7 @@ describe('vector tiles', () => {
     expect(later).not.toContain(fx.provinceId);
   });
 
-  it('overview village tiles (z8–z9) keep every village, even one smaller than a tile unit, on a 1024 grid with only the fields the choropleth reads', async () => {
+  it('overview village tiles (z8–z10) keep every village, even one smaller than a tile unit, on a 1024 grid with only the fields the choropleth reads', async () => {
     // A 10 m square village: far under a z8 tile unit (~150 m on a 1024 grid), so it collapses on the grid and must come back as a unit square.
     const [lon, lat] = [106.15, 21.29];
     const d = 0.00005;
@@ -167,7 +167,7 @@ describe('vector tiles', () => {
       `SELECT village_id, technology, share, meets_target FROM village_coverage WHERE carrier_id IS NULL AND village_id = ANY($1)`,
       [fx.villageIds],
     );
-    for (const z of [8, 9]) {
+    for (const z of [8, 9, 10]) {
       const t = tileOf(lon, lat, z);
       const { res, tile } = await getTile(`/tiles/villages/${t.z}/${t.x}/${t.y}.mvt`);
       expect(res.statusCode).toBe(200);
@@ -196,9 +196,9 @@ describe('vector tiles', () => {
       const raw = gunzipSync(res.rawPayload).length;
       expect(raw / asDetail.length, `z${z}: ${raw} bytes, ${asDetail.length} the detail way`).toBeLessThan(0.7);
     }
-    // From z10 on, the detail tile: 4096 units and every public field.
-    const t10 = tileOf(lon, lat, 10);
-    const detail = await getTile(`/tiles/villages/${t10.z}/${t10.x}/${t10.y}.mvt`);
+    // From z11 on, the detail tile: 4096 units and every public field.
+    const t11 = tileOf(lon, lat, 11);
+    const detail = await getTile(`/tiles/villages/${t11.z}/${t11.x}/${t11.y}.mvt`);
     expect(detail.tile.layers.villages!.extent).toBe(4096);
     expect(features(detail.tile, 'villages').find((f) => f.id === tiny)!.properties).toMatchObject({ code: `${fx.tag}V-tiny`, households: 3, commune: 'Xã Thử' });
     await db.pool.query('DELETE FROM villages WHERE id = $1', [tiny]);
