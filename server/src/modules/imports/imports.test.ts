@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { BBox } from '@registry/shared/geo/geometry';
 import type { CreateImportFields } from '@registry/shared/schemas/imports';
 import { buildTestApp, createTestCarrier, createTestUser, loginHeaders, testDatabase, unique } from '../../../test/helpers';
+import { ensureProvince } from '../../../test/registry-fixtures';
 import type { RequestContext } from '../../context';
 import { createRegistryEvents } from '../../lib/events';
 import type { ProvinceGuard } from '../geo/province-guard';
@@ -475,6 +476,10 @@ describe('job lifecycle and limits', () => {
 describe('over HTTP', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
+    // The app's province guard reads the top-level units of the shared test
+    // database; which ones other files left there depends on file order, so
+    // make sure the test province (it holds the rows' 106.2, 21.3) is one.
+    await ensureProvince(db.pool);
     app = await buildTestApp({ UPLOAD_LIMIT_BYTES: '2000' });
   });
   afterAll(async () => {
