@@ -59,6 +59,7 @@ export async function buildContributors(db: Runner, discWkt: string, srid: numbe
   // Built after the load (a sorted build), not row by row.
   await db.query('CREATE INDEX coverage_build_contributors_reach_gix ON coverage_build_contributors USING gist (reach)');
   await db.query('CREATE INDEX coverage_build_contributors_key ON coverage_build_contributors (kind, source_id, technology)');
+  await db.query('ANALYZE coverage_build_contributors');
 }
 
 /**
@@ -219,11 +220,21 @@ export async function swapBuild(db: Runner, runId: number, thresholdDefault: num
        RETURNING 1)
      SELECT count(*)::int AS n FROM d`,
   );
+  // Each insert's anti-join is settled into a temporary table before the
+  // insert starts. As one statement, a live table that is empty (a fresh
+  // database's first run) is planned as a nested loop whose inner scan also
+  // reads every page the INSERT itself appends: quadratic, 53 s instead of
+  // 0.3 s for the province.
+  await db.query(`DROP TABLE IF EXISTS coverage_swap_contributors`);
+  await db.query(
+    `CREATE TEMP TABLE coverage_swap_contributors ON COMMIT DROP AS
+     SELECT b.kind, b.source_id, b.site_id, b.technology, b.carrier_id, b.reach FROM coverage_build_contributors b
+      WHERE NOT EXISTS (SELECT 1 FROM coverage_contributors c WHERE c.kind = b.kind AND c.source_id = b.source_id AND c.technology = b.technology)`,
+  );
   const contributorsInserted = await one(
     `WITH i AS (
        INSERT INTO coverage_contributors (kind, source_id, site_id, technology, carrier_id, reach)
-       SELECT b.kind, b.source_id, b.site_id, b.technology, b.carrier_id, b.reach FROM coverage_build_contributors b
-        WHERE NOT EXISTS (SELECT 1 FROM coverage_contributors c WHERE c.kind = b.kind AND c.source_id = b.source_id AND c.technology = b.technology)
+       SELECT kind, source_id, site_id, technology, carrier_id, reach FROM coverage_swap_contributors
        RETURNING 1)
      SELECT count(*)::int AS n FROM i`,
   );
@@ -260,12 +271,17 @@ export async function swapBuild(db: Runner, runId: number, thresholdDefault: num
      SELECT count(*)::int AS n FROM u`,
     [runId, hash],
   );
+  await db.query(`DROP TABLE IF EXISTS coverage_swap_new`);
+  await db.query(
+    `CREATE TEMP TABLE coverage_swap_new ON COMMIT DROP AS
+     SELECT b.* FROM coverage_swap b
+      WHERE NOT EXISTS (SELECT 1 FROM village_coverage vc WHERE vc.village_id = b.village_id AND vc.technology = b.technology AND coalesce(vc.carrier_id, 0) = b.carrier_id)`,
+  );
   const resultsInserted = await one(
     `WITH i AS (
        INSERT INTO village_coverage (village_id, technology, carrier_id, covered_units, total_units, share, meets_target, gap, run_id, computed_at)
        SELECT b.village_id, b.technology, nullif(b.carrier_id, 0), b.covered_units, b.total_units, b.share, b.meets_target, b.gap, $1, now()
-         FROM coverage_swap b
-        WHERE NOT EXISTS (SELECT 1 FROM village_coverage vc WHERE vc.village_id = b.village_id AND vc.technology = b.technology AND coalesce(vc.carrier_id, 0) = b.carrier_id)
+         FROM coverage_swap_new b
        RETURNING 1)
      SELECT count(*)::int AS n FROM i`,
     [runId],
