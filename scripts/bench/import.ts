@@ -121,16 +121,11 @@ async function main() {
   // Leave nothing behind: the benchmark's rows and carrier.
   const c = await pool.query<{ id: number }>('SELECT id FROM carriers WHERE code = $1', [carrier]);
   const id = c.rows[0]!.id;
+  // Indexed since migrations 0006 (site_tenancies.site_id) and 0008 (access_points.fibre_route_id),
+  // so the cascades of these deletes are index probes, not a scan per deleted row.
   await pool.query('DELETE FROM site_tenancies WHERE carrier_id = $1', [id]);
-  // site_tenancies has no index on site_id alone (only the partial unique one), so the ON DELETE CASCADE
-  // check of each deleted site scans it: vacuum the dead tenancies first, or the cleanup takes many minutes.
-  await pool.query('VACUUM site_tenancies');
   await pool.query('DELETE FROM sites WHERE owner_carrier_id = $1', [id]);
-  // access_points.fibre_route_id has no index either (ON DELETE SET NULL scans access_points per route deleted:
-  // 100k routes took over eight minutes): one for the cleanup only, dropped again.
-  await pool.query('CREATE INDEX IF NOT EXISTS bench_import_ap_route_tmp ON access_points (fibre_route_id)');
   await pool.query('DELETE FROM fibre_routes WHERE owner_carrier_id = $1', [id]);
-  await pool.query('DROP INDEX IF EXISTS bench_import_ap_route_tmp');
   await pool.query(`DELETE FROM import_jobs WHERE filename LIKE $1`, [`${dir}%`]);
   await pool.query('DELETE FROM carriers WHERE id = $1', [id]);
   await pool.query('VACUUM ANALYZE sites, fibre_routes, import_rows');
