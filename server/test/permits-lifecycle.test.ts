@@ -13,7 +13,7 @@ import { insertCarrier, insertConduit, insertSite, insertVillage, insertZone, ma
 // refused; evidence names the zone, the tower and the conduit.
 
 const database = testDatabase();
-const f = makeFrame();
+const f = makeFrame(Math.random(), 'committed');
 let app: FastifyInstance;
 let storageDir: string;
 let applicant: number;
