@@ -75,7 +75,7 @@ export function toSerializableSchema(schema: unknown): JsonSchema | null {
         break;
       }
       case 'additionalProperties': {
-        // false: only listed keys (zod's default object); {}: any (a loose object); a schema: a record.
+        // false: only listed keys (zod's default object); {} means a loose object (every key passes); a schema: a record.
         if (value === false) out.additionalProperties = false;
         else {
           const converted = toSerializableSchema(value);

@@ -123,7 +123,7 @@ export async function copyBinaryRows(client: pg.PoolClient | pg.Client, query: s
 }
 
 /**
- * Stages counts computed outside SQL: any-carrier rows for every village and
+ * Stages counts computed outside SQL — all-carriers rows for every village and
  * technology, per-carrier rows where covered. The villages' total units come
  * from the same pass over the locations (totals: village ids and sums), not
  * from another scan of them.

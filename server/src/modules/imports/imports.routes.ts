@@ -37,7 +37,7 @@ export default async function importRoutes(app: FastifyInstance, options: { serv
     {
       schema: {
         tags,
-        summary: 'Coordinate reference systems an import may be in (roles: any)',
+        summary: 'Coordinate reference systems an import may be in (roles: public)',
         response: { 200: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), nameVi: z.string(), kind: z.string(), datum: z.string() })) }) },
       },
     },
@@ -50,7 +50,7 @@ export default async function importRoutes(app: FastifyInstance, options: { serv
       schema: {
         tags,
         summary:
-          'Importable asset types and the columns each accepts, with their English and Vietnamese header names; `opencellid` (cell CSV) with its MNC → carrier table (roles: any)',
+          'Importable asset types and the columns each accepts, with their English and Vietnamese header names; `opencellid` (cell CSV) with its MNC → carrier table (roles: public)',
         response: { 200: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) },
       },
     },

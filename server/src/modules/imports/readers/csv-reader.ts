@@ -21,7 +21,7 @@ const CR = 0x0d;
 
 /**
  * RFC 4180 CSV split into records while the text streams in: quoted fields
- * (with `""` for a quote, and line breaks inside), any of `,` `;` tab as the
+ * (with `""` for a quote, and line breaks inside), one of `,` `;` tab as the
  * delimiter, CRLF or LF, empty lines skipped, unquoted values trimmed. Lines
  * without a quote take a fast path (`split`), which is most lines of most
  * files; a record cut by a chunk boundary waits for the next chunk.
