@@ -9,6 +9,7 @@ export * from './imports';
 export * from './kpi';
 export * from './passive';
 export * from './permits';
+export * from './roads';
 export * from './settings';
 export * from './sites';
 export * from './villages';
