@@ -142,63 +142,41 @@ export default async function permitRoutes(app: FastifyInstance, { service, atta
     },
   );
 
-  const transitionRoute = (
+  /** A POST on an application (a lifecycle step): the step's body, the result's ETag. */
+  const transitionRoute = <B extends z.ZodType<{ version?: number }>>(
     path: string,
     summary: string,
     preHandler: ReturnType<typeof app.requireRole>,
-    act: (request: FastifyRequest, id: number, body: { version?: number; reason?: string }) => Promise<z.infer<typeof ApplicationSummary>>,
+    body: B,
+    act: (request: FastifyRequest, id: number, body: z.infer<B>) => Promise<z.infer<typeof ApplicationSummary>>,
   ) =>
-    r.post(`/api/permits/applications/:id/${path}`, { preHandler, schema: { tags, summary, params: IdParams, body: TransitionInput, response: { 200: ApplicationSummary } } }, async (request, reply) => {
-      const result = await act(request, request.params.id, request.body);
+    r.post(`/api/permits/applications/:id/${path}`, { preHandler, schema: { tags, summary, params: IdParams, body, response: { 200: ApplicationSummary } } }, async (request, reply) => {
+      const result = await act(request, request.params.id, request.body as z.infer<B>);
       setEtag(reply, result.version);
       return result;
     });
 
-  transitionRoute('submit', 'Submit a draft: the facts freeze and the checks run (roles: the applicant)', applicantRoles, (request, id, body) =>
+  transitionRoute('submit', 'Submit a draft: the facts freeze and the checks run (roles: the applicant)', applicantRoles, TransitionInput, (request, id, body) =>
     service.submit(request.ctx(), id, versionOf(request, body)),
   );
-  transitionRoute('withdraw', 'Withdraw an application not yet decided (roles: the applicant)', applicantRoles, (request, id, body) =>
+  transitionRoute('withdraw', 'Withdraw an application not yet decided (roles: the applicant)', applicantRoles, TransitionInput, (request, id, body) =>
     service.withdraw(request.ctx(), id, body.reason ?? null, versionOf(request, body)),
   );
-  transitionRoute('review', 'Take a submitted application under review (roles: officer)', officers, (request, id, body) => service.startReview(request.ctx(), id, versionOf(request, body)));
-
-  r.post(
-    '/api/permits/applications/:id/amendments',
-    {
-      preHandler: applicantRoles,
-      schema: { tags, summary: 'Amend a filed application: a new frozen revision with its own checks (roles: the applicant)', params: IdParams, body: AmendApplicationInput, response: { 200: ApplicationSummary } },
-    },
-    async (request, reply) => {
-      const result = await service.amend(request.ctx(), request.params.id, request.body.proposal, request.body.reason, versionOf(request, request.body));
-      setEtag(reply, result.version);
-      return result;
-    },
+  transitionRoute('review', 'Take a submitted application under review (roles: officer)', officers, TransitionInput, (request, id, body) =>
+    service.startReview(request.ctx(), id, versionOf(request, body)),
   );
-
-  r.post(
-    '/api/permits/applications/:id/decision',
-    {
-      preHandler: officers,
-      schema: { tags, summary: 'Approve or reject with a mandatory reason (roles: officer); approval is refused while a blocking rule fails', params: IdParams, body: DecisionInput, response: { 200: ApplicationSummary } },
-    },
-    async (request, reply) => {
-      const result = await service.decide(request.ctx(), request.params.id, request.body.decision, request.body.reason, versionOf(request, request.body));
-      setEtag(reply, result.version);
-      return result;
-    },
+  transitionRoute('amendments', 'Amend a filed application: a new frozen revision with its own checks (roles: the applicant)', applicantRoles, AmendApplicationInput, (request, id, body) =>
+    service.amend(request.ctx(), id, body.proposal, body.reason, versionOf(request, body)),
   );
-
-  r.post(
-    '/api/permits/applications/:id/built',
-    {
-      preHandler: applicantRoles,
-      schema: { tags, summary: 'Report an approved application built: the permitted site becomes active with its planned sectors and tenants, a permitted route active (roles: the applicant)', params: IdParams, body: ReportBuiltInput, response: { 200: ApplicationSummary } },
-    },
-    async (request, reply) => {
-      const result = await service.reportBuilt(request.ctx(), request.params.id, request.body.commissionedOn, versionOf(request, request.body));
-      setEtag(reply, result.version);
-      return result;
-    },
+  transitionRoute('decision', 'Approve or reject with a mandatory reason (roles: officer); approval is refused while a blocking rule fails', officers, DecisionInput, (request, id, body) =>
+    service.decide(request.ctx(), id, body.decision, body.reason, versionOf(request, body)),
+  );
+  transitionRoute(
+    'built',
+    'Report an approved application built: the permitted site becomes active with its planned sectors and tenants, a permitted route active (roles: the applicant)',
+    applicantRoles,
+    ReportBuiltInput,
+    (request, id, body) => service.reportBuilt(request.ctx(), id, body.commissionedOn, versionOf(request, body)),
   );
 
   r.post(

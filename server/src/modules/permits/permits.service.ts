@@ -90,6 +90,24 @@ function assertApplicant(actor: UserActor, app: Pick<ApplicationRow, 'applicantC
   if (actor.carrierId !== app.applicantCarrierId) throw forbidden("Another carrier's application", 'Hồ sơ của doanh nghiệp khác');
 }
 
+/**
+ * Locks an application for a state change and checks, in this order, that it
+ * exists, that the actor is its applicant (when `applicant` is given), that
+ * the caller's version is current, and that its status allows `verb`.
+ */
+async function lockApplication(
+  tx: DbOrTx,
+  id: number,
+  check: { applicant?: UserActor; expected?: ExpectedVersion; allowed?: ApplicationStatus[]; verb?: string },
+): Promise<ApplicationRow> {
+  const app = await selectApplication(tx, id, true);
+  if (!app) throw new NotFoundError('Application', id);
+  if (check.applicant) assertApplicant(check.applicant, app);
+  if (check.expected !== undefined) assertVersion(check.expected, app.version, 'The application');
+  if (check.allowed) assertStatus(app, check.allowed, check.verb ?? 'change');
+  return app;
+}
+
 function assertDepartment(actor: UserActor, roles: ('officer' | 'planner')[]): void {
   if (actor.role === 'admin') return;
   if (!(roles as string[]).includes(actor.role)) throw forbidden('Your role may not do this', 'Vai trò của bạn không được phép thực hiện thao tác này');
@@ -311,10 +329,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
       if (actor.role !== 'carrier' && actor.role !== 'admin') throw forbidden('Only the applicant edits an application; submitted facts cannot be changed', 'Chỉ doanh nghiệp nộp hồ sơ được sửa; không ai được sửa nội dung đã nộp');
       await validateProposal(proposal, 'proposal.geometry');
       await db.transaction(async (tx) => {
-        const app = await selectApplication(tx, id, true);
-        if (!app) throw new NotFoundError('Application', id);
-        assertApplicant(actor, app);
-        assertVersion(expected, app.version, 'The application');
+        const app = await lockApplication(tx, id, { applicant: actor, expected });
         if (app.status !== 'draft') {
           throw conflict('Submitted facts are frozen: file an amendment (a new revision) instead', 'Nội dung hồ sơ đã nộp không được sửa: hãy nộp bổ sung (phiên bản mới)', { status: app.status });
         }
@@ -342,11 +357,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
     async submit(ctx: RequestContext, id: number, expected: ExpectedVersion): Promise<ApplicationSummary> {
       const actor = userOf(ctx);
       await db.transaction(async (tx) => {
-        const app = await selectApplication(tx, id, true);
-        if (!app) throw new NotFoundError('Application', id);
-        assertApplicant(actor, app);
-        assertVersion(expected, app.version, 'The application');
-        assertStatus(app, ['draft'], 'submit');
+        const app = await lockApplication(tx, id, { applicant: actor, expected, allowed: ['draft'], verb: 'submit' });
         const revision = (await selectRevision(tx, id, app.currentRevision))!;
         const proposal = proposalOf(app.kind, revision.geojson, revision.facts, revision.justification);
         await tx.execute(sql`UPDATE permit_revisions SET frozen = true WHERE id = ${revision.id}`);
@@ -362,11 +373,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
       if (actor.role !== 'carrier' && actor.role !== 'admin') throw forbidden('Only the applicant amends an application', 'Chỉ doanh nghiệp nộp hồ sơ được nộp bổ sung');
       await validateProposal(proposal, 'proposal.geometry');
       await db.transaction(async (tx) => {
-        const app = await selectApplication(tx, id, true);
-        if (!app) throw new NotFoundError('Application', id);
-        assertApplicant(actor, app);
-        assertVersion(expected, app.version, 'The application');
-        assertStatus(app, OPEN_STATUSES, 'amend');
+        const app = await lockApplication(tx, id, { applicant: actor, expected, allowed: OPEN_STATUSES, verb: 'amend' });
         if (proposal.kind !== app.kind) throw new ValidationError([{ path: 'proposal.kind', message: `This application is for a ${app.kind}`, reason: 'invalid_value' }]);
         await validateTenants(tx, proposal, app.applicantCarrierId, 'proposal.');
         const revision = app.currentRevision + 1;
@@ -389,11 +396,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
     async withdraw(ctx: RequestContext, id: number, reason: string | null, expected: ExpectedVersion): Promise<ApplicationSummary> {
       const actor = userOf(ctx);
       await db.transaction(async (tx) => {
-        const app = await selectApplication(tx, id, true);
-        if (!app) throw new NotFoundError('Application', id);
-        assertApplicant(actor, app);
-        assertVersion(expected, app.version, 'The application');
-        assertStatus(app, ['draft', ...OPEN_STATUSES], 'withdraw');
+        const app = await lockApplication(tx, id, { applicant: actor, expected, allowed: ['draft', ...OPEN_STATUSES], verb: 'withdraw' });
         await transition(tx, ctx, app, 'withdrawn', reason);
       });
       return mustGetSummary(id);
@@ -404,10 +407,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
       const actor = userOf(ctx);
       assertDepartment(actor, ['officer']);
       await db.transaction(async (tx) => {
-        const app = await selectApplication(tx, id, true);
-        if (!app) throw new NotFoundError('Application', id);
-        assertVersion(expected, app.version, 'The application');
-        assertStatus(app, ['submitted'], 'start reviewing');
+        const app = await lockApplication(tx, id, { expected, allowed: ['submitted'], verb: 'start reviewing' });
         await transition(tx, ctx, app, 'under_review', null);
       });
       return mustGetSummary(id);
@@ -424,10 +424,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
       assertDepartment(actor, ['officer']);
       let changed: { layers: string[]; geometry: AnyGeometry } | null = null;
       await db.transaction(async (tx) => {
-        const app = await selectApplication(tx, id, true);
-        if (!app) throw new NotFoundError('Application', id);
-        assertVersion(expected, app.version, 'The application');
-        assertStatus(app, OPEN_STATUSES, decision);
+        const app = await lockApplication(tx, id, { expected, allowed: OPEN_STATUSES, verb: decision });
         const revision = (await selectRevision(tx, id, app.currentRevision))!;
         const number = await nextDecisionNumber(tx);
         const decidedBy = actor.userId > 0 ? actor.userId : null;
@@ -509,11 +506,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
       const actor = userOf(ctx);
       let changed: { layers: string[]; geometry: AnyGeometry } | null = null;
       await db.transaction(async (tx) => {
-        const app = await selectApplication(tx, id, true);
-        if (!app) throw new NotFoundError('Application', id);
-        assertApplicant(actor, app);
-        assertVersion(expected, app.version, 'The application');
-        assertStatus(app, ['approved'], 'report built');
+        const app = await lockApplication(tx, id, { applicant: actor, expected, allowed: ['approved'], verb: 'report built' });
         const table = app.kind === 'site' ? sql`sites` : sql`fibre_routes`;
         const assetId = app.kind === 'site' ? app.siteId : app.fibreRouteId;
         if (!assetId) throw conflict('The approved application has no permitted asset to report built', 'Hồ sơ đã chấp thuận không có công trình được cấp phép để báo cáo hoàn thành');
@@ -695,10 +688,7 @@ export function createPermitsService(deps: PermitsServiceDeps) {
     async deleteAttachment(ctx: RequestContext, id: number, attachmentId: number): Promise<void> {
       const actor = userOf(ctx);
       await db.transaction(async (tx) => {
-        const app = await selectApplication(tx, id, true);
-        if (!app) throw new NotFoundError('Application', id);
-        assertApplicant(actor, app);
-        assertStatus(app, ['draft'], 'remove an attachment from');
+        await lockApplication(tx, id, { applicant: actor, allowed: ['draft'], verb: 'remove an attachment from' });
         const removed = await rows<{ id: number; filename: string; sha256: string }>(
           tx,
           sql`DELETE FROM permit_attachments WHERE id = ${attachmentId} AND application_id = ${id} RETURNING id, filename, sha256`,
