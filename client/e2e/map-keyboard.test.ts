@@ -58,6 +58,26 @@ describe('map features by keyboard', () => {
     expect(await list.evaluate((el) => el === document.activeElement)).toBe(true);
     const options = list.getByRole('option');
     expect(await options.count()).toBeGreaterThan(1);
+    // Many sites share a name (their hamlet's): a second line tells the rows apart,
+    // a site's code and owner carrier, and it is part of the option's accessible name.
+    const rows = await options.evaluateAll((els) =>
+      els.map((el) => ({ selection: el.getAttribute('data-selection')!, name: el.querySelector('.hit-name')!.textContent!, detail: el.querySelector('.hit-detail')!.textContent! })),
+    );
+    const names = rows.map((r) => r.name);
+    const shared = names.find((n, i) => names.indexOf(n) !== i);
+    expect(shared, 'two rows in this view share a name').toBeTruthy();
+    expect(new Set(rows.map((r) => `${r.name}\n${r.detail}`)).size).toBe(rows.length);
+    const carriers = (await (await fetch(`${server.baseUrl}/api/carriers?limit=100`)).json()) as { items: { code: string; name: string }[] };
+    const siteRows = rows.filter((r) => r.selection.startsWith('sites:'));
+    expect(siteRows.length).toBeGreaterThan(1);
+    for (const row of siteRows) {
+      const site = (await (await fetch(`${server.baseUrl}/api/sites/${row.selection.split(':')[1]}`)).json()) as { code: string; ownerCarrierCode: string };
+      const owner = carriers.items.find((c) => c.code === site.ownerCarrierCode)?.name;
+      expect(row.detail).toBe(`${site.code} · ${owner}`);
+    }
+    for (const row of rows.filter((r) => r.name === shared)) {
+      expect(await list.getByRole('option', { name: row.detail }).count(), `"${row.detail}" names one option`).toBe(1);
+    }
     await page.keyboard.press('ArrowDown');
     const current = list.locator('[aria-selected="true"]');
     expect(await current.getAttribute('id')).toBe(await list.getAttribute('aria-activedescendant'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contributorText, describeValue, factEntries, fieldKey, freeCapacityEntries, valueKey } from './facts';
+import { contributorText, describeValue, factEntries, fieldKey, freeCapacityEntries, inViewDetail, valueKey } from './facts';
 import { translate } from '../../i18n/i18n';
 
 describe('feature facts', () => {
@@ -43,5 +43,24 @@ describe('village contributors', () => {
     const ap = { kind: 'access_point' as const, carrierCode: 'VNPT', technology: 'FTTH' as const, siteCode: null, code: 'ODP-17', unitsReached: 0 };
     expect(contributorText(ap, vi)).toBe('VNPT · FTTH · ODP-17 (điểm truy nhập)');
     expect(contributorText(ap, en)).toBe('VNPT · FTTH · ODP-17 (access point)');
+  });
+});
+
+describe("the keyboard list's distinguishing line", () => {
+  const vi = (key: Parameters<typeof translate>[1]) => translate('vi', key);
+  it('gives two sites of one name their own code and owner', () => {
+    const a = inViewDetail({ code: 'VTL-0001', owner: 'VTL', owner_name: 'Viettel', name: 'Trạm Thôn 9', structure_type: 'monopole' }, 'Trạm Thôn 9', vi);
+    const b = inViewDetail({ code: 'VNP-0420', owner: 'VNP', owner_name: 'VNPT', name: 'Trạm Thôn 9' }, 'Trạm Thôn 9', vi);
+    expect(a).toBe('VTL-0001 · Viettel');
+    expect(b).toBe('VNP-0420 · VNPT');
+  });
+  it("names a route's kind in the language, a sector's site and technology, and a village's commune", () => {
+    expect(inViewDetail({ code: 'R-7', owner: 'VTL', kind: 'backbone' }, 'Tuyến 7', vi)).toBe('R-7 · VTL · Trục');
+    expect(inViewDetail({ code: 'C1', site_code: 'S1', carrier: 'MBF', technology: '4G' }, 'C1', vi)).toBe('S1 · MBF · 4G');
+    expect(inViewDetail({ code: '0412301', name: 'Thôn 1', commune: 'Xã Tân Mỹ' }, 'Thôn 1', vi)).toBe('0412301 · Xã Tân Mỹ');
+  });
+  it('keeps an unknown kind as it is and says nothing when the tile has nothing', () => {
+    expect(inViewDetail({ code: 'Z1', kind: 'no_build' }, 'Vùng cấm', vi)).toBe('Z1 · no_build');
+    expect(inViewDetail({}, null, vi)).toBe('');
   });
 });

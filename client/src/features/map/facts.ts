@@ -2,6 +2,7 @@ import type { Locale } from '@registry/shared/messages';
 import type { VillageCoverageDetail } from '../../api/types';
 import { createFormatters } from '../../i18n/format';
 import type { Translate } from '../../i18n/i18n';
+import type { MessageKey } from '../../i18n/vi';
 
 // Pure helpers for the feature panel: which fields of an API object are
 // shown as facts, and how a value reads.
@@ -58,5 +59,34 @@ export function valueKey(field: string, value: unknown): string | null {
 export function contributorText(c: Pick<NonNullable<VillageCoverageDetail['contributors']>[number], 'kind' | 'carrierCode' | 'technology' | 'siteCode' | 'code' | 'unitsReached'>, t: Translate): string {
   const parts = [c.carrierCode, c.technology, `${c.siteCode ?? c.code} (${t(`panel.contributor.${c.kind}`)})`];
   if (c.unitsReached > 0) parts.push(t('panel.unitsReached', { count: c.unitsReached }));
+  return parts.join(' · ');
+}
+
+/**
+ * The second line of a "features in view" row, which tells apart features that
+ * share a name (many sites are named after their hamlet): the feature's code
+ * when the name is not already it, its owner or carrier, and its kind
+ * (route, access point or zone kind; a sector's technology); a village, which has no owner, gives its
+ * commune. Parts come from the tile's attributes, joined with " · ".
+ */
+export function inViewDetail(properties: Record<string, unknown>, label: string | null, t: Translate): string {
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+  const parts: string[] = [];
+  for (const code of [text(properties.code), text(properties.site_code)]) {
+    if (code && code !== label && !parts.includes(code)) parts.push(code);
+  }
+  const party = text(properties.owner_name) ?? text(properties.owner) ?? text(properties.carrier);
+  if (party) parts.push(party);
+  for (const field of ['kind', 'technology']) {
+    const value = text(properties[field]);
+    if (!value) continue;
+    const key = valueKey(field, value) as MessageKey | null;
+    const named = key ? t(key) : value;
+    parts.push(named === key ? value : named);
+  }
+  if (!party) {
+    const commune = text(properties.commune);
+    if (commune) parts.push(commune);
+  }
   return parts.join(' · ');
 }

@@ -3,6 +3,7 @@ import type { FeatureInView, RegistryMap, SelectedFeature } from '../../map/regi
 import { OVERLAYS } from '../../map/overlays';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/vi';
+import { inViewDetail } from './facts';
 
 /** The overlay label of a selection layer (villages have none: the coverage layer names them). */
 function kindLabel(layer: string): MessageKey {
@@ -116,7 +117,8 @@ export function FeaturesHere({ map, onOpen }: Props) {
                     close();
                   }}
                 >
-                  <span className="hit-name">{item.label ?? `#${item.selection.id}`}</span> <span className="hit-kind">{t(kindLabel(item.selection.layer))}</span>
+                  <span className="hit-name">{item.label ?? `#${item.selection.id}`}</span> <span className="hit-kind">{t(kindLabel(item.selection.layer))}</span>{' '}
+                  <span className="hit-detail">{inViewDetail(item.properties, item.label, t)}</span>
                 </li>
               ))}
             </ul>
