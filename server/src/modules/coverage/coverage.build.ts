@@ -282,6 +282,8 @@ export async function swapBuild(db: Runner, runId: number, thresholdDefault: num
        INSERT INTO village_coverage (village_id, technology, carrier_id, covered_units, total_units, share, meets_target, gap, run_id, computed_at)
        SELECT b.village_id, b.technology, nullif(b.carrier_id, 0), b.covered_units, b.total_units, b.share, b.meets_target, b.gap, $1, now()
          FROM coverage_swap_new b
+        -- In the order of village_coverage_uq, so a village's rows share a page (migration 0011).
+        ORDER BY b.village_id, b.technology, b.carrier_id
        RETURNING 1)
      SELECT count(*)::int AS n FROM i`,
     [runId],
