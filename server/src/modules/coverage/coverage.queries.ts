@@ -8,6 +8,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type pg from 'pg';
 import { utmEpsgForLonLat } from '@registry/shared/radio/wedge';
 import type { DbOrTx } from '../../db/client';
+import { accessPointReachSql } from './coverage.roads';
 
 export interface Runner {
   /**
@@ -201,7 +202,9 @@ export const FOOTPRINT_CHANGED_SQL = `s.range_m IS DISTINCT FROM f.range_m::real
  *    '4G' row ("4G or better"); a 5G sector also gives a '5G' row;
  *  - an active access point with a free port (ports_used < ports_total), not
  *    fed by a decommissioned route, gives an 'FTTH' row whose reach is the
- *    drop-distance disc ($3: ring in local metres) around it ($4: metric SRID).
+ *    drop-distance disc ($3: ring in local metres) around it ($4: metric SRID),
+ *    or, with ftth.road_network = 1, its road footprint staged beforehand in
+ *    coverage_{build,edit}_road_reaches (coverage.roads.ts).
  * source 'build': every source, the sectors' footprints taken from
  * coverage_build_footprints (the full recompute); 'edit': the sectors $1 and
  * access points $2, the sectors' footprints from the CTE f (derived in the
@@ -222,7 +225,7 @@ export function contributorsSql(source: 'build' | 'edit'): string {
      ${source === 'edit' ? 'AND s.id = ANY($1::int[])' : ''}
   UNION ALL
   SELECT 'access_point', a.id, NULL::int, 'FTTH', a.owner_carrier_id,
-         ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText($3::text), ST_X(m.g), ST_Y(m.g)), $4::int), 4326)
+         ${accessPointReachSql(source, 'a', 'ST_Transform(ST_SetSRID(ST_Translate(ST_GeomFromText($3::text), ST_X(m.g), ST_Y(m.g)), $4::int), 4326)')}
     FROM access_points a
     CROSS JOIN LATERAL (SELECT ST_Transform(a.geom, $4::int) AS g) m
     LEFT JOIN fibre_routes r ON r.id = a.fibre_route_id

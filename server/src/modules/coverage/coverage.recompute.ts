@@ -67,6 +67,7 @@ import {
   selectPendingEdits,
   swapBuild,
 } from './coverage.build';
+import { roadMode, stageRoadReaches } from './coverage.roads';
 import { countCovered, coverageDeltas, footprintFromWkb, type Footprint, type LocationPoints } from './coverage.count';
 
 export interface ModelContext {
@@ -169,6 +170,10 @@ async function buildStaged(client: pg.PoolClient | pg.Client, ctx: ModelContext,
   const db = pgRunner(client);
   await buildFootprints(db, ctx.srid, deriveFootprints(await selectSectorRadioInputs(db, null), ctx.params));
   phase('ranges and footprints');
+  if (roadMode(ctx.params)) {
+    await stageRoadReaches(db, 'build', ctx.params, ctx.srid, null);
+    phase('road footprints');
+  }
   await buildContributors(db, dropDiscWkt(ctx.params), ctx.srid);
   phase('contributors');
   // Counting in TypeScript over the staged polygons (see coverage.count.ts),
@@ -408,6 +413,7 @@ async function recomputeSourcesLocked(
     return { runId: null, ...sources, villageIds: [] };
   };
   if (srid === 0) return none();
+  await stageRoadReaches(db, 'edit', ec.params, srid, ec.accessPointIds);
   const swap = await swapEditRows(db, {
     sectorIds: ec.sectorIds,
     accessPointIds: ec.accessPointIds,
