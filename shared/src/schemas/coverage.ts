@@ -145,6 +145,11 @@ export const CoverageSummaryQuery = z.object({
   parentId: z.coerce.number().int().positive().optional(),
   /** Target year; default the latest year with a target. */
   year: z.coerce.number().int().min(2000).max(2100).optional(),
+  /**
+   * Only units valid on this date (YYYY-MM-DD): e.g. 2025-06-30 for the plan's 2023–2025 units, today for the
+   * two-tier units of 1 July 2025. Absent: units of every period, as before the parameter existed.
+   */
+  asOf: z.iso.date({ message: 'invalid_format: a calendar date as YYYY-MM-DD' }).optional(),
 });
 export type CoverageSummaryQuery = z.infer<typeof CoverageSummaryQuery>;
 

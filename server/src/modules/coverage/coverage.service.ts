@@ -51,6 +51,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import { decodeCursor, toPage } from '../../lib/pagination';
 import type { ProvinceGuard } from '../geo/province-guard';
 import { greedyMaxCoverage } from './coverage.greedy';
+import { selectSummaryRowsEitherScheme } from './coverage.summary';
 import {
   drizzleRunner,
   parameterMap,
@@ -62,7 +63,6 @@ import {
   selectMetricSrid,
   selectParameterRows,
   selectSharingCandidates,
-  selectSummaryRows,
   selectTargets,
   selectAncestors,
   selectToLonLat,
@@ -131,6 +131,29 @@ export function createCoverageService(deps: CoverageServiceDeps) {
     const ctx = await loadModelContext(runner);
     const params = { ...DEFAULT_PARAMETERS, ...ctx.params };
     return { params, model: { parametersHash: parametersHash(ctx.params), metricSrid: ctx.srid, parameters: ctx.params, method: MODEL_METHOD } };
+  }
+
+  /**
+   * The roll-up (either administrative scheme, see coverage.summary.ts), read
+   * with JIT off: its CTEs carry no statistics, so the planner's estimate
+   * (~10^5 at provincial scale) crosses jit_above_cost and compiling took
+   * 1–14 s for a statement that runs in ~100 ms.
+   */
+  async function summaryRows(level: string, parentId: number | null, asOf: string | null) {
+    const client = await deps.pool.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      const tx = pgRunner(client);
+      await setLocalJit(tx, 'off');
+      const rows = await selectSummaryRowsEitherScheme(tx, { level, parentId, asOf });
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async function checkPoint(geometry: AnyGeometry, path: string) {
@@ -225,7 +248,7 @@ export function createCoverageService(deps: CoverageServiceDeps) {
       const { model } = await disclosure();
       const lastRun = await selectLastFullRun(db);
       if (!level) return { level: '', units: [], computedAt: lastRun?.finishedAt ?? null, model };
-      const rows = await selectSummaryRows(db, level, query.parentId ?? null);
+      const rows = await summaryRows(level, query.parentId ?? null, query.asOf ?? null);
       const codes = Object.values(COVERAGE_INDICATORS);
       const targets = await selectTargets(db, codes, query.year ?? null);
       const ancestors = await selectAncestors(db, rows.map((r) => r.adminUnitId));
