@@ -383,3 +383,76 @@ export async function setRoadMode(db: Runner, on: boolean): Promise<void> {
     [ROAD_KEYS.network, on ? 1 : 0],
   );
 }
+
+export interface RoadLoadOptions {
+  /** Remove the roads already loaded first. */
+  replace: boolean;
+  /** Attribution for features and collections that name none. */
+  source?: string;
+  licence?: string;
+}
+
+export interface RoadLoadSummary {
+  inserted: number;
+  /** Features that are not (valid, non-empty) lines. */
+  skipped: number;
+  replaced: number;
+  vertices: number;
+  edges: number;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null);
+
+/**
+ * Loads a GeoJSON FeatureCollection of road lines inside the caller's
+ * transaction (see scripts/data-roads.ts for the file's fields), rebuilds the
+ * network and sets ftth.road_network (1 when the network has an edge).
+ */
+export async function loadRoadFile(db: Runner, geojson: string, srid: number, o: RoadLoadOptions, progress: (message: string) => void = () => undefined): Promise<RoadLoadSummary> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(geojson);
+  } catch (error) {
+    throw new Error(`roads: not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const fc = doc as { type?: unknown; features?: unknown; source?: unknown; licence?: unknown; license?: unknown };
+  if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new Error('roads: expected a GeoJSON FeatureCollection');
+  const source = text(fc.source) ?? o.source ?? 'unknown';
+  const licence = text(fc.licence) ?? text(fc.license) ?? o.licence ?? null;
+  const rows: RoadFeatureInput[] = [];
+  let skipped = 0;
+  for (const f of fc.features as { geometry?: { type?: unknown } | null; properties?: Record<string, unknown> | null }[]) {
+    const type = f?.geometry?.type;
+    if (type !== 'LineString' && type !== 'MultiLineString') {
+      skipped++;
+      continue;
+    }
+    const p = f.properties ?? {};
+    rows.push({
+      geometry: JSON.stringify(f.geometry),
+      class: text(p.class) ?? text(p.highway) ?? text(p.fclass) ?? text(p.type),
+      name: text(p.name),
+      source: text(p.source) ?? source,
+      licence: text(p.licence) ?? text(p.license) ?? licence,
+    });
+  }
+  progress(`${rows.length.toLocaleString('en-US')} line features read (${skipped.toLocaleString('en-US')} of other types skipped)`);
+  let replaced = 0;
+  if (o.replace) {
+    replaced = (await db.query<{ n: number }>('WITH d AS (DELETE FROM roads RETURNING 1) SELECT count(*)::int AS n FROM d'))[0]?.n ?? 0;
+    progress(`${replaced.toLocaleString('en-US')} roads removed (--replace)`);
+  }
+  let inserted = 0;
+  const BATCH = 5000;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH);
+    const n = await insertRoads(db, batch);
+    inserted += n;
+    skipped += batch.length - n;
+    progress(`roads ${Math.min(i + BATCH, rows.length).toLocaleString('en-US')} / ${rows.length.toLocaleString('en-US')} (${inserted.toLocaleString('en-US')} written)`);
+  }
+  const network = await buildRoadNetwork(db, srid);
+  progress(`network: ${network.vertices.toLocaleString('en-US')} vertices, ${network.edges.toLocaleString('en-US')} edges`);
+  await setRoadMode(db, network.edges > 0);
+  return { inserted, skipped, replaced, ...network };
+}
