@@ -249,6 +249,12 @@ export const en: Record<MessageKey, string> = {
   'indicators.downloadVillages': 'Villages and coverage (GeoJSON)',
   'indicators.downloadSites': 'Public BTS sites (GeoJSON)',
   'indicators.computedAt': 'Computed at',
+  'indicators.scheme': 'Administrative units',
+  'indicators.schemePlan': 'plan 2023–2025',
+  'indicators.schemeCurrent': 'current (from 1 July 2025)',
+  'indicators.titleCurrent': 'Plan indicators by commune',
+  'indicators.introCurrent': 'Indicators computed from the registry, carried over to the current administrative units (province – commune, from 1 July 2025): each village and site counts toward the new commune its old commune maps to; the province totals equal those on the old units.',
+  'indicators.communes': 'Commune/ward',
 
   'about.title': 'About and data sources',
   'about.dataset': 'Dataset',

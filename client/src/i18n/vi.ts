@@ -248,6 +248,12 @@ export const vi = {
   'indicators.downloadVillages': 'Thôn và độ phủ (GeoJSON)',
   'indicators.downloadSites': 'Trạm BTS công khai (GeoJSON)',
   'indicators.computedAt': 'Tính lúc',
+  'indicators.scheme': 'Đơn vị hành chính',
+  'indicators.schemePlan': 'giai đoạn 2023–2025',
+  'indicators.schemeCurrent': 'hiện hành (từ 1/7/2025)',
+  'indicators.titleCurrent': 'Chỉ tiêu kế hoạch theo xã, phường',
+  'indicators.introCurrent': 'Các chỉ tiêu tính từ cơ sở dữ liệu, quy về đơn vị hành chính hiện hành (tỉnh – xã, từ 1/7/2025): mỗi thôn và mỗi trạm được tính vào xã mới tương ứng với xã cũ của nó theo bảng chuyển đổi; tổng toàn tỉnh bằng tổng theo đơn vị cũ.',
+  'indicators.communes': 'Xã/phường',
 
   'about.title': 'Giới thiệu và nguồn dữ liệu',
   'about.dataset': 'Bộ dữ liệu',
