@@ -7,6 +7,8 @@
 //   BENCH_SECONDS       measured seconds per case and side (default 6, after 1 s of warm-up), in 2 s
 //                       slices alternating API and pgbench so both see the same machine load
 //   PGBENCH             path to pgbench (default /usr/lib/postgresql/15/bin/pgbench, else pgbench on PATH)
+//   BENCH_SERVER_ARGS   extra node options for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+//                       (the profile is written when the server exits at the end)
 //
 // Two cases, each at 1 and 8 concurrent clients over keep-alive HTTP, as a
 // planner (a browser session: full views, sectors included):
@@ -220,7 +222,8 @@ async function freePort(): Promise<number> {
  */
 async function startServer(): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'src', 'server.ts')], {
+  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', join(root, 'server', 'src', 'server.ts')], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', CLIENT_DIST: '' },
     stdio: ['ignore', 'ignore', 'inherit'],

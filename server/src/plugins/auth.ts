@@ -118,6 +118,7 @@ export function forgetAuth(which: { sessionId?: string; token?: string; tokenHas
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const PUBLIC: Actor = Object.freeze({ kind: 'public' } as const);
 
 /**
  * Resolves the caller from a Bearer API token or the session cookie. Cookie
@@ -132,66 +133,80 @@ export default fp(async function authPlugin(app: FastifyInstance, options: { coo
     return { actor: this.actor, requestId: String(this.id), locale: pickLocale(this.headers['accept-language']) };
   });
 
-  app.addHook('onRequest', async (request) => {
-    request.actor = { kind: 'public' };
-    request.sessionCsrf = null; // also for API tokens: /api/auth/me answered them with a 500 (undefined is not null)
-    const pool = app.database.pool;
-    const authorization = request.headers.authorization;
-    if (authorization) {
-      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      if (!match) throw new UnauthenticatedError('Authorization header must be "Bearer <token>"');
-      const hash = sha256(match[1]!);
-      const cached = authCache.get(TOKEN_KEY + hash);
-      if (cached) {
-        request.actor = cached.actor;
-        return;
-      }
-      const epoch = authEpoch;
-      // A miss also stamps last_used_at: at most once per AUTH_CACHE_MS per token.
-      const result = await pool.query<ActorRow>({
-        name: 'auth_token',
-        text: `UPDATE api_tokens t SET last_used_at = now()
-           FROM users u
-          WHERE t.token_hash = $1 AND t.user_id = u.id AND t.revoked_at IS NULL AND t.expires_at > now()
-          RETURNING u.id AS user_id, u.username, u.display_name, u.role, u.carrier_id, u.disabled, t.expires_at`,
-        values: [hash],
-      });
-      const row = result.rows[0];
-      if (!row || row.disabled) throw new UnauthenticatedError('The API token is unknown, revoked or expired');
-      request.actor = toActor(row, 'token');
-      remember(TOKEN_KEY + hash, { actor: request.actor, csrf: null }, row, epoch);
-      return;
-    }
-    const sessionId = request.cookies[SESSION_COOKIE];
-    if (!sessionId) return;
-    const hash = sha256(sessionId);
-    const cached = authCache.get(SESSION_KEY + hash);
-    if (cached) {
-      request.actor = cached.actor;
-      request.sessionCsrf = cached.csrf;
-      return;
-    }
+  /** A token's actor from the database (a miss in the cache); throws when it is unknown. */
+  async function lookupToken(request: FastifyRequest, hash: string) {
     const epoch = authEpoch;
-    const result = await pool.query<ActorRow>({ name: 'auth_session', text: SESSION_LOOKUP_SQL, values: [hash] });
+    // A miss also stamps last_used_at: at most once per AUTH_CACHE_MS per token.
+    const result = await app.database.pool.query<ActorRow>({
+      name: 'auth_token',
+      text: `UPDATE api_tokens t SET last_used_at = now()
+         FROM users u
+        WHERE t.token_hash = $1 AND t.user_id = u.id AND t.revoked_at IS NULL AND t.expires_at > now()
+        RETURNING u.id AS user_id, u.username, u.display_name, u.role, u.carrier_id, u.disabled, t.expires_at`,
+      values: [hash],
+    });
+    const row = result.rows[0];
+    if (!row || row.disabled) throw new UnauthenticatedError('The API token is unknown, revoked or expired');
+    request.actor = toActor(row, 'token');
+    remember(TOKEN_KEY + hash, { actor: request.actor, csrf: null }, row, epoch);
+  }
+
+  /** A session's actor from the database (a miss in the cache); an unknown or expired session is the public. */
+  async function lookupSession(request: FastifyRequest, hash: string) {
+    const epoch = authEpoch;
+    const result = await app.database.pool.query<ActorRow>({ name: 'auth_session', text: SESSION_LOOKUP_SQL, values: [hash] });
     const row = result.rows[0];
     if (!row || row.disabled) return; // an expired cookie is simply the public
     request.actor = toActor(row, 'session');
     request.sessionCsrf = row.csrf_token ?? null;
     remember(SESSION_KEY + hash, { actor: request.actor, csrf: request.sessionCsrf }, row, epoch);
+  }
+
+  // A callback hook, not an async one: the public and remembered callers (nearly every request)
+  // are answered without a promise; only a cache miss waits for PostgreSQL.
+  app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    request.actor = PUBLIC;
+    request.sessionCsrf = null; // also for API tokens: /api/auth/me answered them with a 500 (undefined is not null)
+    const authorization = request.headers.authorization;
+    if (authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      if (!match) return done(new UnauthenticatedError('Authorization header must be "Bearer <token>"'));
+      const hash = sha256(match[1]!);
+      const cached = authCache.get(TOKEN_KEY + hash);
+      if (cached) {
+        request.actor = cached.actor;
+        return done();
+      }
+      lookupToken(request, hash).then(() => done(), done);
+      return;
+    }
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (!sessionId) return done();
+    const hash = sha256(sessionId);
+    const cached = authCache.get(SESSION_KEY + hash);
+    if (cached) {
+      request.actor = cached.actor;
+      request.sessionCsrf = cached.csrf;
+      return done();
+    }
+    lookupSession(request, hash).then(() => done(), done);
   });
 
   // CSRF: a cookie-authenticated state change must carry the session's token.
-  app.addHook('preHandler', async (request) => {
-    if (request.actor.kind !== 'user' || request.actor.via !== 'session' || !UNSAFE.has(request.method)) return;
-    if (request.routeOptions.config?.skipCsrf) return;
+  app.addHook('preHandler', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    if (request.actor.kind !== 'user' || request.actor.via !== 'session' || !UNSAFE.has(request.method)) return done();
+    if (request.routeOptions.config?.skipCsrf) return done();
     const sent = request.headers[CSRF_HEADER];
     const expected = request.sessionCsrf ?? '';
     if (typeof sent !== 'string' || sent.length !== expected.length || !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
-      throw new ForbiddenError('Missing or wrong X-CSRF-Token header', {
-        vi: 'Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token)',
-        en: 'Missing or wrong X-CSRF-Token header',
-      });
+      return done(
+        new ForbiddenError('Missing or wrong X-CSRF-Token header', {
+          vi: 'Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token)',
+          en: 'Missing or wrong X-CSRF-Token header',
+        }),
+      );
     }
+    done();
   });
 
   app.decorate('requireUser', async function requireUser(request: FastifyRequest) {

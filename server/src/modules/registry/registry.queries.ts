@@ -199,8 +199,8 @@ export function buildListQuery(d: ResourceDescriptor, filters: ListFilters, scop
     if (!filter) throw new BadRequestError(`${d.label} lists cannot be filtered by ${name}`, [{ path: name, message: 'Unsupported filter', reason: 'unrecognized_keys' }]);
     conditions.push(filter(p, value));
   }
-  const countWhere = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const countValues = [...params.values];
+  const filterWhere = conditions.join(' AND ');
 
   const sortName = (filters.sort ?? 'id').replace(/^-/, '');
   const descending = (filters.sort ?? '').startsWith('-');
@@ -211,24 +211,65 @@ export function buildListQuery(d: ResourceDescriptor, filters: ListFilters, scop
     ]);
   }
   const cursor = decodeCursor(filters.cursor);
-  if (cursor) conditions.push(`(${sort.expr}, t.id) ${descending ? '<' : '>'} (${p(cursor.k)}::${sort.cast}, ${p(cursor.id)})`);
+  if (cursor) {
+    p(cursor.k);
+    p(cursor.id);
+  }
+  p(filters.limit + 1);
+  const values = params.values;
+  // bodyText binds two more values (the limit, a carrier's id) after those the other texts share.
+  const bodyValues = [...values, filters.limit];
+  const carrierOwned = scope.kind === 'carrier' && d.owner !== undefined;
+  if (carrierOwned) bodyValues.push(scope.carrierId);
+
+  // The texts depend only on the conditions' text, the sort, the cursor's presence and the scope's kind:
+  // built once per shape (a few KB each, and hashed for the statement name) instead of on every request.
+  const key = `${scope.kind}|${sortName}|${descending ? 'd' : 'a'}|${cursor ? 'c' : ''}|${filterWhere}`;
+  let shapes = listTexts.get(d);
+  if (!shapes) listTexts.set(d, (shapes = new Map()));
+  let texts = shapes.get(key);
+  if (!texts) {
+    if (shapes.size >= 500) shapes.clear();
+    texts = buildListTexts(d, scope, sort, descending, filterWhere, countValues.length, cursor !== null);
+    shapes.set(key, texts);
+  }
+  if (texts.bodyParameters !== bodyValues.length) throw new Error(`${d.name}: the list body binds ${texts.bodyParameters} values, not ${bodyValues.length}`);
+  return { text: texts.text, values, countText: texts.countText, countValues, pageText: texts.pageText, bodyText: texts.bodyText, bodyValues, limit: filters.limit };
+}
+
+interface ListTexts {
+  text: string;
+  countText: string;
+  pageText: string;
+  bodyText: string;
+  /** How many values bodyText binds (checked against the values of each request). */
+  bodyParameters: number;
+}
+
+const listTexts = new WeakMap<ResourceDescriptor, Map<string, ListTexts>>();
+
+/** The SQL texts of one list shape; placeholders numbered as buildListQuery binds its values. */
+function buildListTexts(d: ResourceDescriptor, scope: Scope, sort: SortKey, descending: boolean, filterWhere: string, filterValues: number, withCursor: boolean): ListTexts {
+  let n = filterValues;
+  const next = () => `$${++n}`;
+  const countWhere = filterWhere ? `WHERE ${filterWhere}` : '';
+  const conditions = filterWhere ? [filterWhere] : [];
+  if (withCursor) conditions.push(`(${sort.expr}, t.id) ${descending ? '<' : '>'} (${next()}::${sort.cast}, ${next()})`);
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const direction = descending ? 'DESC' : 'ASC';
-  const order = `ORDER BY ${sort.expr} ${direction}, t.id ${direction} LIMIT ${p(filters.limit + 1)}`;
+  const order = `ORDER BY ${sort.expr} ${direction}, t.id ${direction} LIMIT ${next()}`;
   const countText = `SELECT count(*)::int AS n FROM ${d.table} t ${countWhere}`;
   const text = `SELECT ${selectList(d)}, ${sort.expr} AS "_k" FROM ${d.table} t ${where} ${order}`;
   const pageText =
     `SELECT (${countText}) AS "_n", coalesce(json_agg(x ORDER BY x."_k" ${direction}, x."id" ${direction}), '[]'::json) AS "items"` +
     ` FROM (SELECT ${jsonSelectList(d)}, ${sort.expr} AS "_k" FROM ${d.table} t ${where} ${order}) x`;
-  // bodyText binds two more values (the limit, a carrier's id) after those the other texts share.
-  const bodyValues = [...params.values];
-  const pb = (value: unknown) => `$${bodyValues.push(value)}`;
-  const limit = pb(filters.limit);
+  const limit = next();
+  const item = itemJson(d, scope, next, 'x');
   const bodyText =
-    `SELECT (${countText}) AS "_n", coalesce(json_agg(${itemJson(d, scope, pb, 'x')} ORDER BY x."_r") FILTER (WHERE x."_r" <= ${limit}), '[]'::json)::text AS "items",` +
+    `SELECT (${countText}) AS "_n", coalesce(json_agg(${item} ORDER BY x."_r") FILTER (WHERE x."_r" <= ${limit}), '[]'::json)::text AS "items",` +
     ` (array_agg(x."_k") FILTER (WHERE x."_r" = ${limit}))[1] AS "_lastK", (array_agg(x."id") FILTER (WHERE x."_r" = ${limit}))[1] AS "_lastId", count(*)::int AS "_rows"` +
     ` FROM (SELECT ${jsonSelectList(d)}, ${sort.expr} AS "_k", row_number() OVER (ORDER BY ${sort.expr} ${direction}, t.id ${direction}) AS "_r" FROM ${d.table} t ${where} ${order}) x`;
-  return { text, values: params.values, countText, countValues, pageText, bodyText, bodyValues, limit: filters.limit };
+  return { text, countText, pageText, bodyText, bodyParameters: n };
 }
 
 type View = z.ZodObject<z.ZodRawShape>;
