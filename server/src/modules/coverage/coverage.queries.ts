@@ -363,7 +363,9 @@ export interface Box {
  * before this statement, old rows included) and the locations within the
  * reaches' boxes, or within their common extent when it is not much larger
  * than their sum (a site's sectors before and after a move overlap: one index
- * scan, no location read several times).
+ * scan, no location read several times). The locations come from the covering
+ * index locations_xy_gix alone (an index-only scan: migration 0012); xy holds
+ * geom's own float8 coordinates.
  * $1 sector ids, $2 access point ids, $3 drop-disc WKT, $4 metric SRID,
  * $5…$8 derived footprints (ids, ranges, models, ring WKT or null),
  * $9 whether to log, $10 site ids, $11 route ids (for the log).
@@ -413,8 +415,8 @@ export async function swapEditRows(
                 WHERE c.technology IN ('4G', '5G') AND c.technology IN (SELECT technology FROM tech WHERE technology <> 'FTTH')) c
         ORDER BY c.id),
      loc AS (
-       SELECT DISTINCT ON (l.id) l.village_id AS v, l.units AS u, ST_X(l.geom) AS x, ST_Y(l.geom) AS y
-         FROM boxes JOIN locations l ON l.geom && boxes.b
+       SELECT DISTINCT ON (l.id) l.village_id AS v, l.units AS u, l.xy[0] AS x, l.xy[1] AS y
+         FROM boxes JOIN locations l ON l.xy <@ box(boxes.b)
         ORDER BY l.id)
      SELECT 'old' AS side, id::text AS id, kind, source_id AS "sourceId", technology, carrier_id AS "carrierId", ST_AsBinary(reach) AS wkb,
             NULL::int AS v, NULL::int AS u, NULL::float8 AS x, NULL::float8 AS y FROM old
