@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { api } from '../../api/client';
 import { useResource } from '../../api/use-resource';
 import type { CoverageSummary } from '../../api/types';
@@ -9,11 +10,30 @@ import type { MessageKey } from '../../i18n/vi';
 // here so the zod runtime stays out of this public page's bundle).
 const CODES = ['villages_mobile_broadband_pct', 'villages_ftth_pct', 'households_fibre_ready_pct', 'bts_site_sharing_pct'] as const;
 
-/** The plan's computed indicators per district, open to everyone, with the open-data links. */
+/**
+ * The two administrative schemes the registry holds: the plan's 2023–2025 units
+ * (province → district → commune; its KPIs are defined on them) and the
+ * two-tier units of 1 July 2025 (province → commune). The summary's `asOf`
+ * picks the units valid on a day: the plan's last day, or today.
+ */
+type Scheme = 'plan' | 'current';
+const PLAN_LAST_DAY = '2025-06-30';
+
+/** Today as YYYY-MM-DD in the browser's time zone. */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The plan's computed indicators per district (or, in the current scheme, per commune), open to everyone, with the open-data links. */
 export default function IndicatorsPage() {
   const { t, percentValue, dateTime } = useI18n();
-  const province = useResource<CoverageSummary>('summary/province', (signal) => api('/api/coverage/summary', { signal }));
-  const districts = useResource<CoverageSummary>('summary/district', (signal) => api('/api/coverage/summary', { signal, query: { level: 'district' } }));
+  const [scheme, setScheme] = useState<Scheme>('plan');
+  const asOf = scheme === 'plan' ? PLAN_LAST_DAY : today();
+  // The current scheme has no districts: its province's units below it are communes.
+  const below = scheme === 'plan' ? 'district' : 'commune';
+  const province = useResource<CoverageSummary>(`summary/province/${asOf}`, (signal) => api('/api/coverage/summary', { signal, query: { level: 'province', asOf } }));
+  const units = useResource<CoverageSummary>(`summary/${below}/${asOf}`, (signal) => api('/api/coverage/summary', { signal, query: { level: below, asOf } }));
 
   const table = (summary: CoverageSummary, caption: string) => (
     <div className="table-scroll">
@@ -30,7 +50,7 @@ export default function IndicatorsPage() {
           </tr>
         </thead>
         <tbody>
-          {/* Units the plan's indicators are not defined on (e.g. a successor province) show no row. */}
+          {/* Units with nothing to count (no village or site rolls up into them, e.g. a current commune outside the loaded province's old territory) show no row. */}
           {summary.units.filter((unit) => unit.indicators.some((i) => i.value !== null)).map((unit) => (
             <tr key={unit.adminUnitId}>
               <th scope="row">{unit.name}</th>
@@ -57,13 +77,22 @@ export default function IndicatorsPage() {
 
   return (
     <section className="page">
-      <h1>{t('indicators.title')}</h1>
-      <p>{t('indicators.intro')}</p>
+      <h1>{t(scheme === 'plan' ? 'indicators.title' : 'indicators.titleCurrent')}</h1>
+      <fieldset className="radio-row" data-testid="scheme-switch">
+        <legend>{t('indicators.scheme')}</legend>
+        {(['plan', 'current'] as const).map((value) => (
+          <label key={value} className="radio">
+            <input type="radio" name="admin-scheme" value={value} checked={scheme === value} onChange={() => setScheme(value)} />
+            {t(value === 'plan' ? 'indicators.schemePlan' : 'indicators.schemeCurrent')}
+          </label>
+        ))}
+      </fieldset>
+      <p>{t(scheme === 'plan' ? 'indicators.intro' : 'indicators.introCurrent')}</p>
       <Async resource={province}>{(s) => table(s, t('indicators.province'))}</Async>
-      <Async resource={districts}>
+      <Async resource={units}>
         {(s) => (
           <>
-            {table(s, t('planner.district'))}
+            {table(s, t(below === 'district' ? 'planner.district' : 'indicators.communes'))}
             {s.computedAt && (
               <p className="muted small">
                 {t('indicators.computedAt')}: {dateTime(s.computedAt)}
