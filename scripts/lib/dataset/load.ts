@@ -25,7 +25,7 @@ export const DATASET_TABLES = [
   'village_coverage', 'coverage_runs', 'permit_check_results', 'permit_attachments', 'permit_revisions', 'co_use_requests', 'permit_applications',
   'occupancies', 'access_points', 'poles', 'manholes', 'conduits', 'trenches', 'fibre_routes', 'sectors', 'site_tenancies', 'sites',
   'locations', 'villages', 'zones', 'kpi_observations', 'kpi_targets', 'kpi_indicators', 'admin_unit_mappings', 'admin_units', 'admin_levels',
-  'import_jobs', 'change_log', 'sessions', 'api_tokens',
+  'import_jobs', 'change_log', 'change_log_items', 'sessions', 'api_tokens',
 ] as const;
 
 /** Tables filled by COPY: built without their secondary indexes and keys, which follow the rows. */
