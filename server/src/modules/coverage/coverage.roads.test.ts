@@ -173,6 +173,35 @@ describe('FTTH drop distance along the road network', () => {
     }));
 });
 
+describe('road footprint cache', () => {
+  it('reuses unchanged footprints and recomputes when the drop distance changes (260 m: 60 m of the second leg, P1 and P5 join)', () =>
+    inRollback(pool, async (client) => {
+      const { v, ap } = await lRoadFixture(client);
+      await loadRoads(client, [
+        [
+          [0, 0],
+          [150, 0],
+          [150, 100],
+        ],
+      ]);
+      await recomputeFullWith(client);
+      const cached = await client.query<{ key: string }>('SELECT key FROM coverage_road_reach_cache WHERE id = $1', [ap]);
+      expect(cached.rows).toHaveLength(1);
+      await recomputeFullWith(client);
+      expect(await ftth(client, v)).toBe(2);
+      // An edit that leaves the access point where it is (a port taken) is served from the cache.
+      await client.query('UPDATE access_points SET ports_used = 1 WHERE id = $1', [ap]);
+      await recomputeSources(pgRunner(client), { accessPointIds: [ap] });
+      expect(await ftth(client, v)).toBe(2);
+      // D − L = 210 m: the first leg and (150, 0)–(150, 60); P5 is 5 m and P1 40 m from it, P4 still 70 m.
+      await client.query(`UPDATE coverage_parameters SET value = 260 WHERE key = 'ftth.drop_distance_m'`);
+      await recomputeFullWith(client);
+      expect(await ftth(client, v)).toBe(4);
+      const after = await client.query<{ key: string }>('SELECT key FROM coverage_road_reach_cache WHERE id = $1', [ap]);
+      expect(after.rows[0]!.key).not.toBe(cached.rows[0]!.key);
+    }));
+});
+
 describe('reachedPieces (bounded Dijkstra)', () => {
   // A path 1 —100— 2 —100— 3 —100— 4 and a spur 2 —30— 5; start at 40 % of edge 10 (1–2), 40 m from 1 and 60 m from 2.
   const g = roadGraph([
