@@ -59,7 +59,7 @@ export default async function coverageRoutes(app: FastifyInstance, { service }: 
     {
       schema: {
         tags: ['coverage'],
-        summary: 'The plan\'s computed indicators (villages with mobile broadband, with FTTH, households able to get fibre, BTS site sharing) per unit of a level, against targets (roles: public)',
+        summary: 'The plan\'s computed indicators (villages with mobile broadband, with FTTH, households able to get fibre, BTS site sharing) per unit of a level, against targets; units of either administrative scheme (asOf picks the units valid on a day), a village or site counting toward its commune and the mapped commune of the other scheme (roles: public)',
         querystring: CoverageSummaryQuery,
         response: { 200: CoverageSummary },
       },
