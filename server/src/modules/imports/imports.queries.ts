@@ -169,33 +169,34 @@ export interface StagedSiteDefaults {
 /**
  * Creates the sites that staged rows name by code and that do not exist yet
  * (OpenCelliD's position groups), at the staged position of the group's first
- * row, with their change-log rows (same operation) and the owner's tenancy.
- * Call inside the commit's transaction, before the sectors are written.
+ * row, with their change-log items (under the operation's row changeId) and
+ * the owner's tenancy. Call inside the commit's transaction, after
+ * prepareDerived, before the sectors are written.
  */
-export async function createStagedSites(client: Queryable, jobId: string, ctx: RequestContext, operationId: string, defaults: StagedSiteDefaults): Promise<number> {
-  const actor = ctx.actor;
-  const who = [actor.kind === 'user' && actor.userId > 0 ? actor.userId : null, actor.kind === 'user' ? actor.username : 'public', ctx.requestId, operationId];
-  const columns = await columnsOf(client, 'sites');
+export async function createStagedSites(client: Queryable, jobId: string, changeId: number, defaults: StagedSiteDefaults): Promise<number> {
   const sites = TABLES.sites;
   const r = await client.query<{ n: number }>(
     `WITH ins AS (
        INSERT INTO sites (owner_carrier_id, code, geom, structure_type, height_m, synthetic, synthetic_method, village_id, admin_unit_id)
        SELECT DISTINCT ON (s.carrier_id, s.data->>'site_code')
-              s.carrier_id, s.data->>'site_code', s.geom, $6, $7, true, $8, dv.id, dv.commune_id
+              s.carrier_id, s.data->>'site_code', s.geom, $3, $4, true, $5, dv.id, dv.commune_id
          FROM import_rows s ${sites.derivedJoin ?? ''}
         WHERE s.job_id = $1 AND s.action IN ('create', 'update') AND s.data ? 'site_code' AND s.geom IS NOT NULL
         ORDER BY s.carrier_id, s.data->>'site_code', s.row_no
        ON CONFLICT (owner_carrier_id, code) DO NOTHING
-       RETURNING *
+       RETURNING id, owner_carrier_id, code, structure_type, height_m, synthetic, synthetic_method, geom
      ), log AS (
-       INSERT INTO change_log (user_id, username, request_id, operation_id, object_type, object_id, action, after)
-       SELECT $2, $3, $4, $5, 'site', ins.id::text, 'import', ${logJson('ins', columns)} FROM ins
+       INSERT INTO change_log_items (change_id, object_type, object_id, after, geom)
+       SELECT $2, 'site', ins.id::text,
+              jsonb_build_object('code', ins.code, 'owner_carrier_id', ins.owner_carrier_id, 'structure_type', ins.structure_type,
+                                 'height_m', ins.height_m, 'synthetic', ins.synthetic, 'synthetic_method', ins.synthetic_method),
+              ins.geom
+         FROM ins
      ), tenancy AS (
        INSERT INTO site_tenancies (site_id, carrier_id) SELECT ins.id, ins.owner_carrier_id FROM ins
-       ON CONFLICT (site_id, carrier_id) WHERE until IS NULL DO NOTHING
      )
      SELECT count(*)::int AS n FROM ins`,
-    [jobId, ...who, defaults.structureType, defaults.heightM, defaults.syntheticMethod],
+    [jobId, changeId, defaults.structureType, defaults.heightM, defaults.syntheticMethod],
   );
   return r.rows[0]?.n ?? 0;
 }
@@ -246,31 +247,73 @@ export async function stagedWriteRange(client: Queryable, jobId: string): Promis
 }
 
 /**
+ * Fills what the table's derived columns read (TableSpec.prepare), once per
+ * commit, in its transaction.
+ */
+export async function prepareDerived(client: Queryable, jobId: string, spec: ImportAssetSpec): Promise<void> {
+  // Utility statements (CREATE TABLE AS) take no bind parameters: the job id, a uuid, goes in as a literal.
+  if (!/^[0-9a-f-]{36}$/i.test(jobId)) throw new Error(`not a job id: ${jobId}`);
+  for (const statement of TABLES[spec.type].prepare ?? []) await client.query(statement.replaceAll('$1', `'${jobId}'::uuid`));
+}
+
+/**
+ * The change-log row of an import commit: who, when, the operation id, and
+ * in `after` what the import was (asset type, file, counts). The objects it
+ * wrote are change_log_items under this row's id (see the schema), which the
+ * caller draws first with nextChangeId so that the items can name it.
+ */
+export async function nextChangeId(client: Queryable): Promise<number> {
+  const r = await client.query<{ id: string }>(`SELECT nextval('change_log_id_seq') AS id`);
+  return Number(r.rows[0]!.id);
+}
+
+export async function recordImportOperation(
+  client: Queryable,
+  ctx: RequestContext,
+  change: { id: number; operationId: string; jobId: string; after: Record<string, unknown> },
+): Promise<void> {
+  const actor = ctx.actor;
+  await client.query(
+    `INSERT INTO change_log (id, user_id, username, request_id, operation_id, object_type, object_id, action, after)
+     VALUES ($1, $2, $3, $4, $5, 'import', $6, 'import', $7)`,
+    [
+      change.id,
+      actor.kind === 'user' && actor.userId > 0 ? actor.userId : null,
+      actor.kind === 'user' ? actor.username : 'public',
+      ctx.requestId,
+      change.operationId,
+      change.jobId,
+      JSON.stringify(change.after),
+    ],
+  );
+}
+
+/**
  * Writes the staged rows of one range of row numbers in two set-based
  * statements (INSERT for new objects, UPDATE for changed ones), each writing
- * its change-log rows in the same statement: action 'import', one operation id
- * for the whole file. A commit calls it range after range in its one
- * transaction, so that it can report progress between them.
- * Columns the file did not have keep their stored values on update and take
- * their defaults on create. Call inside the commit's transaction.
+ * its change-log items in the same statement under the operation's row
+ * changeId: for a new object the values the row gave (and its owner), for an
+ * updated one also the stored values of those columns before. A commit calls
+ * it range after range in its one transaction, so that it can report progress
+ * between them. Columns the file did not have keep their stored values on
+ * update and take their defaults on create. New objects' ids are drawn before
+ * the insert, so that the items and tenancies are written from the staged
+ * rows rather than from the inserted ones. Call inside the commit's
+ * transaction, after prepareDerived.
  */
 export async function upsertStagedRows(
   client: Queryable,
   jobId: string,
   spec: ImportAssetSpec,
-  ctx: RequestContext,
-  operationId: string,
+  changeId: number,
   range: RowRange = { from: 1, to: 2 ** 31 - 1 },
 ): Promise<CommitResult> {
   const table = TABLES[spec.type];
   const tableColumns = await columnsOf(client, table.table);
-  const actor = ctx.actor;
-  const who = [actor.kind === 'user' && actor.userId > 0 ? actor.userId : null, actor.kind === 'user' ? actor.username : 'public', ctx.requestId, operationId];
   const objectType = literal(spec.objectType);
-  const logColumns = 'user_id, username, request_id, operation_id, object_type, object_id, action';
 
-  const columns: string[] = [];
-  const values: string[] = [];
+  const columns: string[] = ['id'];
+  const values: string[] = ['s.new_id'];
   const sets: string[] = [];
   if (table.ownerColumn) {
     columns.push(table.ownerColumn);
@@ -295,48 +338,54 @@ export async function upsertStagedRows(
     sets.push(`${ident(column)} = CASE WHEN s.geom IS NOT NULL THEN ${expression} ELSE t.${ident(column)} END`);
   }
   sets.push('version = t.version + 1', 'updated_at = now()');
+  // A new object's item: the values its row gave, and its owner.
+  const createdAfter = table.ownerColumn ? `s.data || jsonb_build_object('${table.ownerColumn}', s.carrier_id)` : 's.data';
+  const geomItem = table.geomColumn ? 's.geom' : 'NULL::geometry';
 
   const inserted = await client.query<{ n: number }>(
-    `WITH ins AS (
+    `WITH src AS MATERIALIZED (
+       -- Ids drawn in file order.
+       SELECT q.*, nextval(pg_get_serial_sequence('${table.table}', 'id'))::int AS new_id
+         FROM (SELECT s.row_no, s.carrier_id, s.geom, s.data FROM import_rows s
+                WHERE s.job_id = $1 AND s.action = 'create' AND s.row_no BETWEEN $3 AND $4 ORDER BY s.row_no) q
+     ), ins AS (
        INSERT INTO ${table.table} (${columns.join(', ')})
        SELECT ${values.join(', ')}
-         FROM import_rows s CROSS JOIN LATERAL jsonb_populate_record(NULL::${table.table}, s.data) r ${derivedJoin}
-        WHERE s.job_id = $1 AND s.action = 'create' AND s.row_no BETWEEN $6 AND $7
-        ORDER BY s.row_no
-       RETURNING *
+         FROM src s CROSS JOIN LATERAL jsonb_populate_record(NULL::${table.table}, s.data) r ${derivedJoin}
      ), log AS (
-       INSERT INTO change_log (${logColumns}, after)
-       SELECT $2, $3, $4, $5, ${objectType}, ins.id::text, 'import', ${logJson('ins', tableColumns)} FROM ins
+       INSERT INTO change_log_items (change_id, object_type, object_id, after, geom)
+       SELECT $2, ${objectType}, s.new_id::text, ${createdAfter}, ${geomItem} FROM src s
      )${
-       // The owner of a new site has a tenancy on it: from the inserted rows, without joining back.
+       // The owner of a new site has a tenancy on it.
        spec.type === 'sites'
          ? `, tenancy AS (
-       INSERT INTO site_tenancies (site_id, carrier_id) SELECT ins.id, ins.owner_carrier_id FROM ins
-       ON CONFLICT (site_id, carrier_id) WHERE until IS NULL DO NOTHING
+       INSERT INTO site_tenancies (site_id, carrier_id) SELECT s.new_id, s.carrier_id FROM src s
      )`
          : ''
      }
-     SELECT count(*)::int AS n FROM ins`,
-    [jobId, ...who, range.from, range.to],
+     SELECT count(*)::int AS n FROM src`,
+    [jobId, changeId, range.from, range.to],
   );
 
+  // The stored values of the columns a row changes (its geometry included when it gives one), before the update.
+  const geomKey = table.geomColumn ? `OR (j.key = '${table.geomColumn}' AND s.geom IS NOT NULL)` : '';
   const updated = await client.query<{ n: number }>(
     `WITH before AS (
-       SELECT t.id, ${logJson('t', tableColumns)} AS j
+       SELECT t.id, (SELECT jsonb_object_agg(j.key, j.value) FROM jsonb_each(${logJson('t', tableColumns)}) j WHERE s.data ? j.key ${geomKey}) AS j
          FROM ${table.table} t JOIN import_rows s ON s.target_id = t.id
-        WHERE s.job_id = $1 AND s.action = 'update' AND s.row_no BETWEEN $6 AND $7
+        WHERE s.job_id = $1 AND s.action = 'update' AND s.row_no BETWEEN $3 AND $4
      ), upd AS (
        UPDATE ${table.table} t SET ${sets.join(', ')}
          FROM import_rows s CROSS JOIN LATERAL jsonb_populate_record(NULL::${table.table}, s.data) r ${derivedJoin}
-        WHERE s.job_id = $1 AND s.action = 'update' AND s.row_no BETWEEN $6 AND $7 AND t.id = s.target_id
-       RETURNING t.*
+        WHERE s.job_id = $1 AND s.action = 'update' AND s.row_no BETWEEN $3 AND $4 AND t.id = s.target_id
+       RETURNING t.id, s.data, ${table.geomColumn ? 's.geom' : 'NULL::geometry AS geom'}
      ), log AS (
-       INSERT INTO change_log (${logColumns}, before, after)
-       SELECT $2, $3, $4, $5, ${objectType}, upd.id::text, 'import', before.j, ${logJson('upd', tableColumns)}
+       INSERT INTO change_log_items (change_id, object_type, object_id, before, after, geom)
+       SELECT $2, ${objectType}, upd.id::text, before.j, upd.data, upd.geom
          FROM upd JOIN before ON before.id = upd.id
      )
      SELECT count(*)::int AS n FROM upd`,
-    [jobId, ...who, range.from, range.to],
+    [jobId, changeId, range.from, range.to],
   );
 
   // A sector's carrier has a tenancy on the site that carries it (another carrier's site included).
@@ -350,6 +399,27 @@ export async function upsertStagedRows(
     );
   }
   return { created: inserted.rows[0]?.n ?? 0, updated: updated.rows[0]?.n ?? 0 };
+}
+
+/**
+ * Whether what the commit wrote can change coverage. New sites carry no
+ * sectors yet and new routes no access points, so an import that only
+ * creates them changes nothing coverage is computed from; updated ones matter
+ * when something hangs on them. Every other coverage type always matters.
+ */
+export async function touchesCoverage(client: Queryable, jobId: string, spec: ImportAssetSpec): Promise<boolean> {
+  const dependent: Partial<Record<ImportAssetSpec['type'], string>> = {
+    sites: `SELECT 1 FROM sectors x WHERE x.site_id = s.target_id
+            UNION ALL SELECT 1 FROM coverage_contributors c WHERE c.kind = 'sector' AND c.site_id = s.target_id`,
+    'fibre-routes': 'SELECT 1 FROM access_points x WHERE x.fibre_route_id = s.target_id',
+  };
+  const sql = dependent[spec.type];
+  if (!sql) return true;
+  const r = await client.query(
+    `SELECT 1 FROM import_rows s WHERE s.job_id = $1 AND s.action = 'update' AND EXISTS (${sql}) LIMIT 1`,
+    [jobId],
+  );
+  return r.rows.length > 0;
 }
 
 /** The extent of what a commit wrote, for the change event, or null. */

@@ -27,9 +27,13 @@ import {
   countStagedRows,
   createStagedSites,
   listStagedRows,
+  nextChangeId,
+  prepareDerived,
+  recordImportOperation,
   resolveStagedSiteCodes,
   stagedExtent,
   stagedWriteRange,
+  touchesCoverage,
   upsertStagedRows,
   type ClassifyOptions,
   type RowsPage,
@@ -648,6 +652,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
     const client = await pool.connect();
     let bbox: [number, number, number, number] | null = null;
     let written = 0;
+    let coverageAffected = false;
     try {
       await client.query('BEGIN');
       await client.query(SET_LOCAL_FOR_BULK);
@@ -662,9 +667,14 @@ export function createImportsService(deps: ImportsServiceDeps) {
         return;
       }
       let sitesCreated = 0;
+      // Derived columns' look-ups for the whole file (OpenCelliD creates sites: theirs too), then the
+      // operation's change-log row id, which every object's item names.
+      if (openCellId) await prepareDerived(client, id, IMPORT_ASSET_SPECS.sites);
+      else await prepareDerived(client, id, spec);
+      const changeId = await nextChangeId(client);
       if (openCellId) {
         // The position groups that are no site yet become sites first; the cells then name them by id.
-        sitesCreated = await createStagedSites(client, id, ctx, operationId, {
+        sitesCreated = await createStagedSites(client, id, changeId, {
           structureType: OPENCELLID_DEFAULTS.structureType,
           heightM: OPENCELLID_DEFAULTS.siteHeightM,
           syntheticMethod: OPENCELLID_DEFAULTS.sourceMethod,
@@ -677,11 +687,20 @@ export function createImportsService(deps: ImportsServiceDeps) {
       written = sitesCreated;
       const range = await stagedWriteRange(client, id);
       for (let from = range?.from ?? 1; range && from <= range.to; from += commitBatchRows) {
-        const result = await upsertStagedRows(client, id, spec, ctx, operationId, { from, to: Math.min(from + commitBatchRows - 1, range.to) });
+        const result = await upsertStagedRows(client, id, spec, changeId, { from, to: Math.min(from + commitBatchRows - 1, range.to) });
         written += result.created + result.updated;
         await pool.query('UPDATE import_jobs SET rows_written = $2 WHERE id = $1', [id, written]);
       }
+      const job = await loadJob(id);
+      // The import as one change-log operation; its objects are the items written above.
+      await recordImportOperation(client, ctx, {
+        id: changeId,
+        operationId,
+        jobId: id,
+        after: { assetType: job.asset_type, objectType: spec.objectType, format: job.format, crs: job.crs, filename: job.filename, rowsWritten: written, actions: counts.actions },
+      });
       bbox = await stagedExtent(client, id, spec);
+      coverageAffected = openCellId || (COVERAGE_TYPES.has(spec.type) && written > 0 && (await touchesCoverage(client, id, spec)));
       await client.query(
         `UPDATE import_jobs SET status = 'committed', finished_at = now(), rows_written = $2,
                 summary = summary || jsonb_build_object('actions', $3::jsonb) WHERE id = $1`,
@@ -701,8 +720,10 @@ export function createImportsService(deps: ImportsServiceDeps) {
     }
     if (written === 0) return;
     deps.events.emit('assets-changed', { layers: openCellId ? ['sites', spec.layer] : [spec.layer], bboxes: bbox ? [bbox] : [] });
-    // Coverage once for the whole import, not per row.
-    if (deps.recomputeCoverage && COVERAGE_TYPES.has(spec.type)) {
+    // Coverage once for the whole import, not per row; not at all when nothing it is computed from changed.
+    if (!coverageAffected) {
+      await pool.query(`UPDATE import_jobs SET summary = summary || '{"coverage": {"status": "unaffected"}}'::jsonb WHERE id = $1`, [id]);
+    } else if (deps.recomputeCoverage) {
       try {
         await deps.recomputeCoverage(pool, {
           onProgress: (done, total) => {

@@ -11,8 +11,14 @@ export interface TableSpec {
   sqlRefs: { column: string; idColumn: string; table: string; sameCarrier: boolean }[];
   /** Columns maintained from the geometry, as SQL over the staged row `s` (and `derivedJoin`). */
   derived: Record<string, string>;
-  /** A join the derived columns read from, evaluated once per row. */
+  /** A join the derived columns read from (a table `prepare` filled), by the staged row's row_no. */
   derivedJoin?: string;
+  /**
+   * Statements run once at the start of a commit, in its transaction, that
+   * fill what derivedJoin reads ($1: the job id). Set-based over the whole
+   * file rather than a lookup per row (see TABLES.sites).
+   */
+  prepare?: string[];
 }
 
 // File column → table column for references resolved before staging.
@@ -33,8 +39,24 @@ export const TABLES: Record<ImportAssetSpec['type'], TableSpec> = {
     ownerColumn: 'owner_carrier_id',
     key: 'owner_code',
     sqlRefs: [],
-    // The village a site stands in and its commune, from one index probe per row.
-    derivedJoin: 'LEFT JOIN LATERAL (SELECT v.id, v.commune_id FROM villages v WHERE ST_Intersects(v.boundary, s.geom) ORDER BY v.id LIMIT 1) dv ON true',
+    // The village a site stands in and its commune (the lowest village id where boundaries touch), for the
+    // whole file at once: the staged points get a GiST index of their own, and each village's boundary is
+    // tested against the points inside its box, so PostGIS tests one prepared polygon against many points.
+    // Probing the village index once per site instead cost ~0.15 ms a row at load 14 (20k sites: 4.3 s
+    // against 1.4 s this way, index build included), a fifth of a 100k-site commit.
+    prepare: [
+      `CREATE TEMP TABLE import_points ON COMMIT DROP AS
+         SELECT row_no, geom FROM import_rows WHERE job_id = $1 AND action IN ('create', 'update') AND geom IS NOT NULL`,
+      'CREATE INDEX ON import_points USING gist (geom)',
+      'ANALYZE import_points',
+      `CREATE TEMP TABLE import_site_village ON COMMIT DROP AS
+         SELECT DISTINCT ON (p.row_no) p.row_no, v.id, v.commune_id
+           FROM villages v JOIN import_points p ON ST_Intersects(v.boundary, p.geom)
+          ORDER BY p.row_no, v.id`,
+      'CREATE UNIQUE INDEX ON import_site_village (row_no)',
+      'ANALYZE import_site_village',
+    ],
+    derivedJoin: 'LEFT JOIN import_site_village dv ON dv.row_no = s.row_no',
     derived: { village_id: 'dv.id', admin_unit_id: 'dv.commune_id' },
   },
   sectors: {

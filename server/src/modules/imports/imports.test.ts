@@ -75,10 +75,13 @@ describe('CSV import, dry run then commit', () => {
     const site = await db.pool.query(`SELECT name, height_m, ST_X(geom) AS x, ST_Y(geom) AS y, owner_carrier_id FROM sites WHERE code = $1`, [`S-VI-${suffix}-1`]);
     expect(site.rows[0]).toMatchObject({ name: 'Trạm Thôn Đông', height_m: 42.5, owner_carrier_id: carrierA.id });
     expect(site.rows[0].x).toBeCloseTo(106.2001, 9);
-    const log = await db.pool.query(`SELECT DISTINCT operation_id, action FROM change_log WHERE operation_id = $1`, [done.operationId]);
-    expect(log.rows).toEqual([{ operation_id: done.operationId, action: 'import' }]);
-    const logRows = await db.pool.query(`SELECT count(*)::int AS n FROM change_log WHERE operation_id = $1`, [done.operationId]);
-    expect(logRows.rows[0].n).toBe(2);
+    // One change-log row for the operation, one item per object written under it.
+    const log = await db.pool.query(`SELECT id, object_type, object_id, action, after FROM change_log WHERE operation_id = $1`, [done.operationId]);
+    expect(log.rows).toHaveLength(1);
+    expect(log.rows[0]).toMatchObject({ object_type: 'import', object_id: job.id, action: 'import', after: { assetType: 'sites', rowsWritten: 2, actions: { create: 2 } } });
+    const items = await db.pool.query(`SELECT object_type, object_id FROM change_log_items WHERE change_id = $1 ORDER BY id`, [log.rows[0].id]);
+    const ids = await db.pool.query(`SELECT id::text FROM sites WHERE code LIKE $1 ORDER BY code`, [`S-VI-${suffix}-%`]);
+    expect(items.rows).toEqual(ids.rows.map((r) => ({ object_type: 'site', object_id: r.id })));
 
     // The same file again changes nothing; a changed height is an update.
     const again = await dryRun(carrierUserA, {}, 'sites.csv', csv);
@@ -272,7 +275,10 @@ describe('commit progress', () => {
     expect(done.rowsWritten).toBe(12);
     const sites = await db.pool.query<{ n: number; h: number }>('SELECT count(*)::int AS n, max(height_m) AS h FROM sites WHERE code LIKE $1', [`${s}-%`]);
     expect(sites.rows[0]).toEqual({ n: 12, h: 20 });
-    const log = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM change_log WHERE operation_id = $1', [done.operationId]);
+    const log = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM change_log c JOIN change_log_items i ON i.change_id = c.id WHERE c.operation_id = $1',
+      [done.operationId],
+    );
     expect(log.rows[0]!.n).toBe(12);
   });
 });
@@ -538,7 +544,7 @@ describe('over HTTP', () => {
     }
     expect(job.status).toBe('committed');
     // The coverage recompute runs after the commit; let it finish before the app closes.
-    for (let i = 0; i < 300 && !job.message && (await db.pool.query(`SELECT summary->'coverage'->>'status' AS s FROM import_jobs WHERE id = $1`, [id])).rows[0].s !== 'done'; i++) {
+    for (let i = 0; i < 300 && !job.message && !['done', 'unaffected'].includes((await db.pool.query(`SELECT summary->'coverage'->>'status' AS s FROM import_jobs WHERE id = $1`, [id])).rows[0].s); i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
   });
