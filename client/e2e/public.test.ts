@@ -82,6 +82,28 @@ describe('public map', () => {
     await context.close();
   });
 
+  it('switches the indicators to the current administrative units: the new province, its communes, the same totals', async () => {
+    const { page, context, errors } = await newPage(browser, server.baseUrl);
+    await page.goto('/indicators');
+    await page.getByTestId('indicators-district').waitFor();
+    const provinceRow = () => page.getByTestId('indicators-province').locator('tbody tr');
+    await expect.poll(() => provinceRow().count(), EVENTUALLY).toBe(1);
+    const planName = await provinceRow().locator('th').textContent();
+    const planCells = await provinceRow().locator('td').allTextContents();
+    await page.getByRole('radio', { name: 'hiện hành (từ 1/7/2025)' }).check();
+    await page.getByTestId('indicators-commune').waitFor();
+    expect(await page.getByTestId('indicators-district').count()).toBe(0);
+    // The successor province (Bắc Giang merged into Bắc Ninh) with the same figures, and its communes instead of districts.
+    await expect.poll(() => provinceRow().locator('th').textContent(), EVENTUALLY).not.toBe(planName);
+    expect(await provinceRow().locator('td').allTextContents()).toEqual(planCells);
+    expect(await page.getByTestId('indicators-commune').locator('tbody tr').count()).toBeGreaterThan(10);
+    await page.getByRole('radio', { name: 'giai đoạn 2023–2025' }).check();
+    await page.getByTestId('indicators-district').waitFor();
+    await expect.poll(() => provinceRow().locator('th').textContent(), EVENTUALLY).toBe(planName);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('never shows the public a confidential field: not in tiles, not in the site panel', async () => {
     const { page, context } = await newPage(browser, server.baseUrl);
     await page.goto('/?map=12/21.28/106.2');
