@@ -161,20 +161,15 @@ export interface ListQuery {
   countText: string;
   countValues: unknown[];
   /**
-   * The page and the total in one statement, one row (what the API runs): the
-   * count as an uncorrelated scalar subquery (an InitPlan, computed once) in
-   * `_n`, and the page's rows as one JSON array built by PostgreSQL in `items`
-   * (jsonSelectList: the same fields and values as `text`). One round trip
-   * instead of two, and one value for pg to parse instead of a row
-   * description and a row per item: on this machine each round trip costs
-   * ~0.3–0.6 ms of Node CPU, mostly the socket write.
-   */
-  pageText: string;
-  /**
-   * The response body as PostgreSQL writes it, for this scope: each item is a
-   * JSON object of exactly the fields of the view the caller sees it through
-   * (viewJson: the keys of the view's schema), so Node neither parses nor
-   * projects nor serializes the page; `_last` is the cursor row's sort key and id.
+   * The response body as PostgreSQL writes it, for this scope, in one
+   * statement and one row (what the API runs): the total as an uncorrelated
+   * scalar subquery (an InitPlan, computed once) in `_n`, and the page as one
+   * JSON array in `items`, each item a JSON object of exactly the fields of the
+   * view the caller sees it through (viewJson: the keys of the view's schema;
+   * jsonSelectList: the same fields and values as `text`), so Node neither
+   * parses nor projects nor serializes the page; `_lastK`/`_lastId` are the
+   * cursor row's sort key and id. One round trip instead of two: on this
+   * machine each costs ~0.3–0.6 ms of Node CPU, mostly the socket write.
    */
   bodyText: string;
   bodyValues: unknown[];
@@ -234,13 +229,12 @@ export function buildListQuery(d: ResourceDescriptor, filters: ListFilters, scop
     shapes.set(key, texts);
   }
   if (texts.bodyParameters !== bodyValues.length) throw new Error(`${d.name}: the list body binds ${texts.bodyParameters} values, not ${bodyValues.length}`);
-  return { text: texts.text, values, countText: texts.countText, countValues, pageText: texts.pageText, bodyText: texts.bodyText, bodyValues, limit: filters.limit };
+  return { text: texts.text, values, countText: texts.countText, countValues, bodyText: texts.bodyText, bodyValues, limit: filters.limit };
 }
 
 interface ListTexts {
   text: string;
   countText: string;
-  pageText: string;
   bodyText: string;
   /** How many values bodyText binds (checked against the values of each request). */
   bodyParameters: number;
@@ -260,16 +254,13 @@ function buildListTexts(d: ResourceDescriptor, scope: Scope, sort: SortKey, desc
   const order = `ORDER BY ${sort.expr} ${direction}, t.id ${direction} LIMIT ${next()}`;
   const countText = `SELECT count(*)::int AS n FROM ${d.table} t ${countWhere}`;
   const text = `SELECT ${selectList(d)}, ${sort.expr} AS "_k" FROM ${d.table} t ${where} ${order}`;
-  const pageText =
-    `SELECT (${countText}) AS "_n", coalesce(json_agg(x ORDER BY x."_k" ${direction}, x."id" ${direction}), '[]'::json) AS "items"` +
-    ` FROM (SELECT ${jsonSelectList(d)}, ${sort.expr} AS "_k" FROM ${d.table} t ${where} ${order}) x`;
   const limit = next();
   const item = itemJson(d, scope, next, 'x');
   const bodyText =
     `SELECT (${countText}) AS "_n", coalesce(json_agg(${item} ORDER BY x."_r") FILTER (WHERE x."_r" <= ${limit}), '[]'::json)::text AS "items",` +
     ` (array_agg(x."_k") FILTER (WHERE x."_r" = ${limit}))[1] AS "_lastK", (array_agg(x."id") FILTER (WHERE x."_r" = ${limit}))[1] AS "_lastId", count(*)::int AS "_rows"` +
     ` FROM (SELECT ${jsonSelectList(d)}, ${sort.expr} AS "_k", row_number() OVER (ORDER BY ${sort.expr} ${direction}, t.id ${direction}) AS "_r" FROM ${d.table} t ${where} ${order}) x`;
-  return { text, countText, pageText, bodyText, bodyParameters: n };
+  return { text, countText, bodyText, bodyParameters: n };
 }
 
 type View = z.ZodObject<z.ZodRawShape>;
@@ -322,17 +313,6 @@ export async function runListBody(db: Queryable, query: ListQuery): Promise<stri
   const { _n: total, items, _lastK, _lastId, _rows } = result.rows[0]!;
   const nextCursor = _rows > query.limit && _lastId !== null ? encodeCursor({ k: cursorKey(_lastK), id: Number(_lastId) }) : null;
   return `{"items":${items},"total":${total},"nextCursor":${nextCursor === null ? 'null' : `"${nextCursor}"`}}`;
-}
-
-/** Runs a list query: the page of full rows, the total and the next cursor. */
-export async function runListQuery(db: Queryable, query: ListQuery) {
-  const result = await db.query<{ _n: number; items: Record<string, unknown>[] }>(prepared(query.pageText, query.values));
-  const { _n: total, items: rows } = result.rows[0]!;
-  const items = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
-  const last = items.at(-1);
-  const nextCursor = rows.length > query.limit && last ? encodeCursor({ k: cursorKey(last._k), id: Number(last.id) }) : null;
-  for (const item of items) delete item._k;
-  return { items, total, nextCursor };
 }
 
 function cursorKey(value: unknown): string | number | null {

@@ -13,7 +13,7 @@ import { assertVersion, type ExpectedVersion } from '../../lib/versioning';
 import type { ProvinceGuard } from '../geo/province-guard';
 import { recordChanges, type ChangeRecord } from '../history/change-log';
 import { assertAdmin, assertCanRead, assertOwns, assertVisible, assertWritePolicy, projectFor } from './registry.access';
-import { buildListQuery, findById, geometryValidity, insertRow, referencedBy, refreshDerived, runListBody, runListQuery, updateRow } from './registry.queries';
+import { buildListQuery, findById, geometryValidity, insertRow, referencedBy, refreshDerived, runListBody, updateRow } from './registry.queries';
 import { NO_COVERAGE, scopeOf, type CoverageHook, type ResourceDescriptor, type Scope, type WriteContext } from './resource';
 
 export interface RegistryServiceDeps {
@@ -173,13 +173,6 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     checkGeometry,
     createWithin,
     updateWithin,
-
-    async list(d: ResourceDescriptor, ctx: RequestContext, filters: ListFilters) {
-      const scope = scopeOf(ctx.actor);
-      assertCanRead(d, scope);
-      const page = await runListQuery(pool, buildListQuery(d, filters, scope));
-      return { ...page, items: page.items.map((row) => projectFor(d, scope, row)) };
-    },
 
     /** A list's response body, written by PostgreSQL through the caller's views (buildListQuery's bodyText). */
     async listBody(d: ResourceDescriptor, ctx: RequestContext, filters: ListFilters): Promise<string> {

@@ -1,64 +1,13 @@
 import type pg from 'pg';
 import { attachmentSelectList } from '../registry/attachments';
-import { filtersOf, itemJson, jsonSelectList, normaliseRow, Params, prepared, selectList, viewJson, visibility } from '../registry/registry.queries';
+import { filtersOf, itemJson, jsonSelectList, Params, prepared, viewJson, visibility } from '../registry/registry.queries';
 import type { Scope } from '../registry/resource';
 import { sectorsResource } from '../sectors/sectors.descriptor';
 import { sitesResource } from './sites.descriptor';
 import { tenancyKind } from './tenancies';
 
-type Row = Record<string, unknown>;
-
 /** Sectors a site detail lists at most (as the sector list's largest page did). */
 export const SITE_DETAIL_SECTORS_MAX = 1000;
-
-export interface SiteDetailRows {
-  site: Row;
-  /** Full rows; the caller projects each through its view. */
-  sectors: Row[];
-  tenancies: Row[];
-}
-
-/**
- * One site with its sectors and tenancies in one statement: the site's full
- * row, and its sectors (those the scope may know exist, by id, at most
- * SITE_DETAIL_SECTORS_MAX) and tenancies (by id) as JSON arrays built by
- * PostgreSQL in uncorrelated subqueries on the same id. One round trip
- * instead of two in sequence plus one; the sector and tenancy fields are the
- * ones the list and tenancy queries read, timestamps formatted alike.
- * Null when the site is absent or hidden from the scope.
- */
-export async function findSiteDetail(db: Pick<pg.Pool, 'query'>, id: number, scope: Scope, options: { withParts: boolean }): Promise<SiteDetailRows | null> {
-  const r = await db.query(siteDetailQuery(id, scope, options));
-  const row = r.rows[0] as Row | undefined;
-  if (!row) return null;
-  const sectors = (row._sectors ?? []) as Row[];
-  const tenancies = (row._tenancies ?? []) as Row[];
-  delete row._sectors;
-  delete row._tenancies;
-  return { site: normaliseRow(row), sectors, tenancies };
-}
-
-/** The statement findSiteDetail runs (the benchmark runs it in pgbench too). */
-export function siteDetailQuery(id: number, scope: Scope, { withParts }: { withParts: boolean }): pg.QueryConfig {
-  const params = new Params();
-  const p = params.bind;
-  const siteId = p(id);
-  const siteWhere = [`t.id = ${siteId}`];
-  const siteVisible = visibility(sitesResource, scope, p);
-  if (siteVisible) siteWhere.push(siteVisible);
-  let parts = '';
-  if (withParts) {
-    const sectorWhere = [filtersOf(sectorsResource).siteId!(() => siteId, id)];
-    const sectorVisible = visibility(sectorsResource, scope, p);
-    if (sectorVisible) sectorWhere.push(sectorVisible);
-    parts =
-      `, (SELECT coalesce(json_agg(x ORDER BY x."id"), '[]'::json) FROM (SELECT ${jsonSelectList(sectorsResource)} FROM ${sectorsResource.table} t` +
-      ` WHERE ${sectorWhere.join(' AND ')} ORDER BY t.id LIMIT ${SITE_DETAIL_SECTORS_MAX}) x) AS "_sectors"` +
-      `, (SELECT coalesce(json_agg(x ORDER BY x."id"), '[]'::json) FROM (SELECT ${attachmentSelectList(tenancyKind, { json: true })} FROM ${tenancyKind.table} a` +
-      ` WHERE a.${tenancyKind.parentColumn} = ${siteId}) x) AS "_tenancies"`;
-  }
-  return prepared(`SELECT ${selectList(sitesResource)}${parts} FROM ${sitesResource.table} t WHERE ${siteWhere.join(' AND ')}`, params.values);
-}
 
 export interface SiteDetailBody {
   /** The response body: the site, its sectors and tenancies, each through the caller's view. */
@@ -85,8 +34,26 @@ export async function findSiteDetailBody(db: Pick<pg.Pool, 'query'>, id: number,
   return { body, version: row.version, status: row.status, ownerCarrierId: row.ownerCarrierId };
 }
 
+// The statement's text depends only on the scope's kind: every value it binds after the site id is the
+// carrier's id (carriers) or there is none. Built once per kind instead of on every request.
+const detailTexts = new Map<Scope['kind'], { name: string; text: string; carrierBinds: number }>();
+
 /** The statement findSiteDetailBody runs (the benchmark runs it in pgbench too). */
 export function siteDetailBodyQuery(id: number, scope: Scope): pg.QueryConfig {
+  let memo = detailTexts.get(scope.kind);
+  if (!memo) {
+    const built = buildSiteDetailBodyQuery(id, scope);
+    const rest = built.values!.slice(1);
+    if (built.values![0] !== id || !rest.every((v) => scope.kind === 'carrier' && v === scope.carrierId)) return built;
+    memo = { name: built.name!, text: built.text, carrierBinds: rest.length };
+    detailTexts.set(scope.kind, memo);
+  }
+  const values: unknown[] = [id];
+  for (let i = 0; i < memo.carrierBinds; i += 1) values.push(scope.kind === 'carrier' ? scope.carrierId : null);
+  return { name: memo.name, text: memo.text, values };
+}
+
+function buildSiteDetailBodyQuery(id: number, scope: Scope): pg.QueryConfig {
   const params = new Params();
   const p = params.bind;
   const siteId = p(id);

@@ -4,7 +4,7 @@ import { IdParams } from '@registry/shared/schemas/registry-common';
 import { CreateSiteInput, SiteDetail } from '@registry/shared/schemas/sites';
 import type { HistoryService } from '../history/history.service';
 import { registerAttachmentRoutes, type AttachmentService } from '../registry/attachments';
-import { registerResourceRoutes, sendJsonText, rolesText, withEtag } from '../registry/registry.routes';
+import { registerResourceRoutes, sendJsonText, rolesText } from '../registry/registry.routes';
 import { setEtag } from '../../lib/versioning';
 import type { RegistryService } from '../registry/registry.service';
 import { sitesResource } from './sites.descriptor';
@@ -32,8 +32,11 @@ export default async function sitesRoutes(app: FastifyInstance, { registry, hist
       },
     },
     async (request, reply) => {
+      // The created site as GET /api/sites/:id writes it (PostgreSQL, through the caller's views).
+      const { body, version } = await sites.create(request.ctx(), request.body);
       reply.status(201);
-      return withEtag(reply, await sites.create(request.ctx(), request.body));
+      setEtag(reply, version);
+      return sendJsonText(reply, body);
     },
   );
   r.get(

@@ -1,14 +1,13 @@
-import type { CreateSiteInput, SiteDetail } from '@registry/shared/schemas/sites';
-import { project } from '@registry/shared/schemas/registry-common';
+import type { CreateSiteInput } from '@registry/shared/schemas/sites';
 import type { RequestContext } from '../../context';
 import { ValidationError } from '../../errors';
 import { nested, type AttachmentService } from '../registry/attachments';
-import { assertCanRead, assertOwns, assertVisible, assertWritePolicy, projectFor } from '../registry/registry.access';
+import { assertCanRead, assertOwns, assertVisible, assertWritePolicy } from '../registry/registry.access';
 import type { RegistryService } from '../registry/registry.service';
 import { scopeOf } from '../registry/resource';
 import { sectorsResource } from '../sectors/sectors.descriptor';
 import { sitesResource } from './sites.descriptor';
-import { findSiteDetail, findSiteDetailBody, type SiteDetailBody } from './sites.queries';
+import { findSiteDetailBody, type SiteDetailBody } from './sites.queries';
 
 /**
  * What is special about sites: one POST writes the site, the owner's own
@@ -17,30 +16,17 @@ import { findSiteDetail, findSiteDetailBody, type SiteDetailBody } from './sites
  * with its sectors and tenancies, each through the caller's view.
  */
 export function createSitesService(registry: RegistryService, tenancies: AttachmentService) {
-  async function detail(ctx: RequestContext, id: number): Promise<SiteDetail> {
+  /** GET /api/sites/:id: the response body as PostgreSQL wrote it for the caller's views, and the site's version. */
+  async function detailBody(ctx: RequestContext, id: number): Promise<SiteDetailBody> {
     const scope = scopeOf(ctx.actor);
     assertCanRead(sitesResource, scope);
-    // The public sees no sectors or tenancies; everyone else gets them in the same statement.
-    const found = await findSiteDetail(registry.pool, id, scope, { withParts: scope.kind !== 'public' });
-    assertVisible(sitesResource, scope, found?.site ?? null, id);
-    const { site } = found!;
-    const sectors = found!.sectors.map((row) => projectFor(sectorsResource, scope, row));
-    const tenancyRows = found!.tenancies.map((row) => project(tenancies.viewOf(scope, site, row), row));
-    // Each part was projected through the caller's view; the route's schema lists only fields some view has.
-    return { ...projectFor(sitesResource, scope, site), sectors, tenancies: tenancyRows } as SiteDetail;
+    const found = await findSiteDetailBody(registry.pool, id, scope);
+    assertVisible(sitesResource, scope, found && { status: found.status, ownerCarrierId: found.ownerCarrierId }, id);
+    return found!;
   }
 
   return {
-    detail,
-
-    /** GET /api/sites/:id: the response body as PostgreSQL wrote it for the caller's views, and the site's version. */
-    async detailBody(ctx: RequestContext, id: number): Promise<SiteDetailBody> {
-      const scope = scopeOf(ctx.actor);
-      assertCanRead(sitesResource, scope);
-      const found = await findSiteDetailBody(registry.pool, id, scope);
-      assertVisible(sitesResource, scope, found && { status: found.status, ownerCarrierId: found.ownerCarrierId }, id);
-      return found!;
-    },
+    detailBody,
 
     async create(ctx: RequestContext, body: CreateSiteInput) {
       const scope = scopeOf(ctx.actor);
@@ -56,7 +42,8 @@ export function createSitesService(registry: RegistryService, tenancies: Attachm
         for (const [i, sector] of (body.sectors ?? []).entries()) await nested(`sectors.${i}`, () => registry.createWithin(w, sectorsResource, { ...sector, siteId: site.id }));
         return Number(site.id);
       });
-      return detail(ctx, id);
+      // The created site as GET /api/sites/:id returns it.
+      return detailBody(ctx, id);
     },
   };
 }
