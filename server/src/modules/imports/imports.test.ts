@@ -14,6 +14,8 @@ import type { ProvinceGuard } from '../geo/province-guard';
 import { ImportTooLargeError } from './import-errors';
 import { importLimits } from './imports.routes';
 import { createImportsService } from './imports.service';
+import { createHistoryService } from '../history/history.service';
+import { sitesResource } from '../sites/sites.descriptor';
 import { toEwkbHex, toEwkt } from './row-normalizer';
 
 const fixtures = new URL('../../../test/fixtures/import/', import.meta.url).pathname;
@@ -92,6 +94,55 @@ describe('CSV import, dry run then commit', () => {
     expect(applied.status).toBe('committed');
     const after = await db.pool.query(`SELECT height_m, version FROM sites WHERE code = $1`, [`S-VI-${suffix}-1`]);
     expect(after.rows[0]).toMatchObject({ height_m: 45, version: 2 });
+  });
+
+  it("shows each imported object's change in its history and in the change log, from the operation's compact record", async () => {
+    const s = unique('hist');
+    const csv = (height: string) => ['code,name,structure_type,height_m,lon,lat', `${s}-1,Tram A,rooftop,${height},106.2,21.3`, `${s}-2,Tram B,monopole,30,106.21,21.31`].join('\n');
+    const created = await commitAndWait(carrierUserA, (await dryRun(carrierUserA, {}, 'sites.csv', csv('12'))).id);
+    expect(created.status).toBe('committed');
+    const updated = await commitAndWait(carrierUserA, (await dryRun(carrierUserA, {}, 'sites.csv', csv('14.5'))).id);
+    expect(updated.status).toBe('committed');
+    expect(updated.actions).toMatchObject({ update: 1, unchanged: 1 });
+    const id = (await db.pool.query<{ id: number }>('SELECT id FROM sites WHERE code = $1', [`${s}-1`])).rows[0]!.id;
+
+    const history = createHistoryService({ pool: db.pool });
+    // The owner reads its object's history: the create, then the update, each with its operation and who.
+    const own = await history.forObject(sitesResource, carrierUserA, id);
+    expect(own.map((e) => [e.action, e.operationId, e.username])).toEqual([
+      ['import', created.operationId, (carrierUserA.actor as { username: string }).username],
+      ['import', updated.operationId, (carrierUserA.actor as { username: string }).username],
+    ]);
+    expect(own[0]!.before).toBeNull();
+    expect(own[0]!.after).toEqual({
+      code: `${s}-1`,
+      name: 'Tram A',
+      structure_type: 'rooftop',
+      height_m: 12,
+      owner_carrier_id: carrierA.id,
+      geom: { type: 'Point', coordinates: [106.2, 21.3] },
+    });
+    // The update's before holds the stored values of the same columns, so a diff shows only what changed.
+    expect(own[1]!.before).toEqual({ code: `${s}-1`, name: 'Tram A', structure_type: 'rooftop', height_m: 12, geom: { type: 'Point', coordinates: [106.2, 21.3] } });
+    expect(own[1]!.after).toMatchObject({ height_m: 14.5 });
+    expect(Object.keys(own[1]!.after as object).sort()).toEqual(Object.keys(own[1]!.before as object).sort());
+
+    // The same entries through /api/history's query, object by object, and page by page without repeats.
+    const listed = await history.list(planner, { objectType: 'site', objectId: String(id), limit: 1 });
+    expect(listed.total).toBe(2);
+    expect(listed.items.map((e) => e.id)).toEqual([own[1]!.id]);
+    const next = await history.list(planner, { objectType: 'site', objectId: String(id), limit: 1, cursor: listed.nextCursor! });
+    expect(next.items.map((e) => e.id)).toEqual([own[0]!.id]);
+    expect(next.nextCursor).toBeNull();
+    // The operation itself is one entry of its own, naming the job and its counts.
+    const operation = await history.list(planner, { objectType: 'import', objectId: created.id, limit: 10 });
+    expect(operation.items).toHaveLength(1);
+    expect(operation.items[0]).toMatchObject({ action: 'import', operationId: created.operationId, after: { assetType: 'sites', rowsWritten: 2, actions: { create: 2 } } });
+    // Items and rows keep their place in one order: the operation row is drawn before its items.
+    expect(operation.items[0]!.id).toBeLessThan(own[0]!.id);
+    // Another carrier's user does not read it.
+    const b = await createTestUser(db.pool, 'carrier', carrierB.id);
+    await expect(history.forObject(sitesResource, ctxOf(b.id, b.username, 'carrier', carrierB.id), id)).rejects.toThrow();
   });
 
   it('commits nothing when one row among good ones is bad, and says which field', async () => {
