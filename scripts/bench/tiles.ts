@@ -5,7 +5,8 @@
 //       (every request runs the SQL and gzips) and cache warm;
 //   (3) a route answering the same bytes from memory: the HTTP ceiling.
 // Every HTTP response is inflated and decoded and its feature count compared
-// with the count the tile SQL gives, so both paths did the same work.
+// with the count the tile SQL gives, so both paths did the same work (the
+// timed responses are checked after their slice, outside the timed window).
 //
 // pgbench runs the server's statements themselves: one prepared statement per
 // tile source, as the server prepares them; each pgbench client and each HTTP
@@ -20,13 +21,19 @@
 // DATABASE_URL names a loaded database (npm run data:load); without it the
 // project's local database is used as `npm start` does. BENCH_NATIONAL_URL
 // names the national-scale one (default: registry_data_national on the same
-// server and credentials).
+// server and credentials). BENCH_SERVER_NODE_ARGS adds node flags to the
+// server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+//
+// Beside tiles/s and latencies, HTTP runs print the CPU time per response of
+// the server process and of this (client) process, from /proc: on a shared
+// machine the load moves the rates, less so what one tile costs.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
@@ -58,6 +65,12 @@ interface Result {
   p99: number;
   denseP99?: number;
   errors: number;
+  /** HTTP runs: the server process's CPU per response (all its threads: event loop, gzip pool, GC), ms. */
+  serverCpuMs?: number;
+  /** HTTP runs: this process's CPU per response (the client threads), ms. */
+  clientCpuMs?: number;
+  /** HTTP runs: the CPU per response of the server's PostgreSQL backends (the tile SQL), ms. */
+  databaseCpuMs?: number;
 }
 
 function parseArgs(argv: string[]) {
@@ -179,14 +192,49 @@ interface Samples {
   /** Measured time, seconds (pgbench: transactions ÷ its tps, which leaves out connecting). */
   seconds: number;
   errors: number;
+  /** HTTP runs: CPU time of the server process and of this client process over the measured requests, ms. */
+  serverCpu?: number;
+  clientCpu?: number;
+  /** HTTP runs: CPU time of the server's PostgreSQL backends over the measured requests, ms (null: some backend not readable). */
+  databaseCpu?: number;
 }
+
+/** A process's user + system CPU time in ms (all its threads), from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+/** CPU time of this process's waited-for children (pgbench), ms: cutime + cstime. */
+function childrenCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+}
+
+const ownCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 function summarise(name: string, connections: number, slices: Samples[]): Result {
   const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const dense = slices.flatMap((s) => s.dense).sort((a, b) => a - b);
   const seconds = slices.reduce((t, s) => t + s.seconds, 0);
   const errors = slices.reduce((t, s) => t + s.errors, 0);
-  return { name, connections, requests: latencies.length, tilesPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), denseP99: percentile(dense, 99), errors };
+  const perTile = (pick: (s: Samples) => number | undefined) => (slices.every((s) => pick(s) !== undefined) ? slices.reduce((t, s) => t + pick(s)!, 0) / latencies.length : undefined);
+  return {
+    name,
+    connections,
+    requests: latencies.length,
+    tilesPerSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    denseP99: percentile(dense, 99),
+    errors,
+    serverCpuMs: perTile((s) => s.serverCpu),
+    clientCpuMs: perTile((s) => s.clientCpu),
+    databaseCpuMs: perTile((s) => s.databaseCpu),
+  };
 }
 
 /**
@@ -219,6 +267,7 @@ function runPgbench(url: string, tiles: Tile[], templates: (layer: string) => st
     const u = new URL(url);
     const args = ['-n', '-M', 'prepared', '-c', String(connections), '-j', String(connections), '-T', String(seconds), '-D', 'n=0', '-l', '--log-prefix', join(dir, 'log'),
       '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), '-f', script, u.pathname.slice(1)];
+    const cpu0 = childrenCpuMs();
     const res = spawnSync('pgbench', args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGOPTIONS: TILE_SESSION_OPTIONS }, encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`pgbench failed: ${res.stderr || res.error?.message}`);
     const latencies: number[] = [];
@@ -232,7 +281,8 @@ function runPgbench(url: string, tiles: Tile[], templates: (layer: string) => st
     const tps = Number(/tps = ([\d.]+)/.exec(res.stdout)?.[1] ?? NaN);
     const failed = Number(/number of failed transactions: (\d+)/.exec(res.stdout)?.[1] ?? 0);
     // One script for every tile: the log does not say which tile a line is, so no dense-only figure here.
-    return { latencies, dense: [], seconds: latencies.length / tps, errors: failed };
+    // pgbench's own CPU (its connecting included) is the floor's client CPU.
+    return { latencies, dense: [], seconds: latencies.length / tps, errors: failed, clientCpu: childrenCpuMs() - cpu0 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -250,7 +300,8 @@ function fetchTile(agent: http.Agent, port: number, path: string): Promise<{ sta
   });
 }
 
-async function runHttp(name: string, port: number, prefix: string, tiles: Tile[], connections: number, seconds: number, warmUp: boolean): Promise<Samples> {
+async function runHttp(name: string, server: BenchServer, prefix: string, tiles: Tile[], connections: number, seconds: number, warmUp: boolean): Promise<Samples> {
+  const { port } = server;
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
   const dense: number[] = [];
@@ -270,31 +321,114 @@ async function runHttp(name: string, port: number, prefix: string, tiles: Tile[]
   for (const warmUntil = performance.now() + (warmUp ? 1000 : 0); performance.now() < warmUntil; ) {
     await Promise.all(Array.from({ length: connections }, (_, w) => fetchTile(agent, port, `${prefix}/${tiles[w % tiles.length]!.layer}/${tiles[w % tiles.length]!.z}/${tiles[w % tiles.length]!.x}/${tiles[w % tiles.length]!.y}.mvt`)));
   }
-  const deadline = performance.now() + seconds * 1000;
+  // The timed requests: one worker thread per connection, as pgbench runs one
+  // thread per client (-j), so that a connection's next request does not wait
+  // for one event loop to get round to it (on a loaded machine a single client
+  // thread, descheduled, held up all eight connections at once). Each timed
+  // response is kept and checked once the slice is over: inflating and walking
+  // it is the checker's work, not the workload's (pgbench does not decode its
+  // rows either), and on two cores it took CPU from the server and PostgreSQL
+  // within the timed window.
+  const paths = tiles.map((t) => `${prefix}/${t.layer}/${t.z}/${t.x}/${t.y}.mvt`);
+  const workers = Array.from({ length: connections }, (_, w) => new Worker(HTTP_WORKER, { eval: true, workerData: { port, paths, first: w * STRIDE } }));
+  const ready = workers.map((worker) => new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  }));
+  await Promise.all(ready);
+  const databaseCpu0 = await server.databaseCpu();
+  const serverCpu0 = processCpuMs(server.pid);
+  const clientCpu0 = ownCpuMs();
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: connections }, async (_, w) => {
-      for (let i = w * STRIDE; performance.now() < deadline; i++) {
-        const tile = tiles[i % tiles.length]!;
-        const t0 = performance.now();
-        const res = await fetchTile(agent, port, `${prefix}/${tile.layer}/${tile.z}/${tile.x}/${tile.y}.mvt`);
-        const ms = performance.now() - t0;
-        latencies.push(ms);
-        if (tile.kind === 'dense') dense.push(ms);
-        if (!check(tile, res)) errors++;
-      }
-    }),
-  );
+  const done = workers.map((worker) => new Promise<WorkerAnswer>((resolve, reject) => {
+    worker.once('message', (m: WorkerAnswer | { error: string }) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
+    worker.once('error', reject);
+    worker.postMessage({ ms: seconds * 1000 });
+  }));
+  const results = await Promise.all(done);
   const elapsed = (performance.now() - started) / 1000;
+  const serverCpu = processCpuMs(server.pid) - serverCpu0;
+  const clientCpu = ownCpuMs() - clientCpu0;
+  const databaseCpu1 = await server.databaseCpu();
+  // A backend that came or went during the window spoils the sum: no figure then.
+  const sameBackends = databaseCpu0.size === databaseCpu1.size && [...databaseCpu0.keys()].every((pid) => databaseCpu1.has(pid));
+  const databaseCpu = sameBackends ? [...databaseCpu1].reduce((t, [pid, ms]) => t + ms - databaseCpu0.get(pid)!, 0) : undefined;
   agent.destroy();
-  return { latencies, dense, seconds: elapsed, errors };
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  const answers: [Tile, { status: number; body: Buffer; encoding: string | undefined }][] = [];
+  for (const r of results) {
+    r.answers.forEach(([i, status, encoding, body], k) => {
+      const tile = tiles[i]!;
+      latencies.push(r.latencies[k]!);
+      if (tile.kind === 'dense') dense.push(r.latencies[k]!);
+      answers.push([tile, { status, encoding: encoding ?? undefined, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) }]);
+    });
+  }
+  for (const [tile, res] of answers) if (!check(tile, res)) errors++;
+  return { latencies, dense, seconds: elapsed, errors, serverCpu, clientCpu, databaseCpu };
+}
+
+interface WorkerAnswer {
+  latencies: number[];
+  /** Per request: tile index, status, Content-Encoding, body. */
+  answers: [number, number, string | null, Uint8Array][];
+}
+
+/**
+ * One HTTP connection's timed loop (plain JavaScript, run with eval): opens its
+ * keep-alive socket with one untimed request and says so, then on the go
+ * message requests paths[first], paths[first + 1], … until `ms` have passed,
+ * and answers with each request's latency and response.
+ */
+const HTTP_WORKER = `
+const http = require('node:http');
+const { parentPort, workerData } = require('node:worker_threads');
+const { port, paths, first } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const get = (path) => new Promise((resolve, reject) => {
+  const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+    const chunks = [];
+    res.on('data', (c) => chunks.push(c));
+    res.on('end', () => resolve([res.statusCode, res.headers['content-encoding'] ?? null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)]));
+    res.on('error', reject);
+  });
+  req.on('error', reject);
+});
+(async () => {
+  await get(paths[first % paths.length]);
+  parentPort.postMessage('ready');
+  const { ms } = await new Promise((resolve) => parentPort.once('message', resolve));
+  const latencies = [];
+  const answers = [];
+  const deadline = performance.now() + ms;
+  for (let i = first; performance.now() < deadline; i++) {
+    const k = i % paths.length;
+    const t0 = performance.now();
+    const [status, encoding, body] = await get(paths[k]);
+    latencies.push(performance.now() - t0);
+    answers.push([k, status, encoding, body]);
+  }
+  agent.destroy();
+  parentPort.postMessage({ latencies, answers });
+})().catch((error) => parentPort.postMessage({ error: String((error && error.stack) || error) }));
+`;
+
+interface BenchServer {
+  port: number;
+  pid: number;
+  /** CPU time so far of each of the server's tile connections' backends (pid → ms), from /proc: PostgreSQL runs on this machine. */
+  databaseCpu: () => Promise<Map<number, number>>;
+  stop: () => Promise<void>;
 }
 
 /** The bench server; readOnly: its sessions default to read-only transactions (the shared national dataset). */
-async function startServer(url: string, cacheBytes: number, readOnly = false): Promise<{ port: number; stop: () => Promise<void> }> {
+async function startServer(url: string, cacheBytes: number, readOnly = false): Promise<BenchServer> {
+  const startedAt = new Date();
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, TILE_CACHE_BYTES: String(cacheBytes), NODE_ENV: 'production' };
   if (readOnly) env.PGOPTIONS = '-c default_transaction_read_only=on';
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/tiles-server.ts')], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (not allowed in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'scripts/bench/tiles-server.ts')], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -307,14 +441,34 @@ async function startServer(url: string, cacheBytes: number, readOnly = false): P
     });
     child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
+  const monitor = new pg.Pool({ connectionString: url, max: 1, options: '-c default_transaction_read_only=on' });
   return {
     port,
-    stop: () =>
-      new Promise((resolve) => {
+    pid: child.pid!,
+    databaseCpu: async () => {
+      // The tile pool's backends of this server: its application name, this database, opened since it started.
+      const r = await monitor.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'telecom-registry-tiles' AND datname = current_database() AND backend_start >= $1",
+        [startedAt],
+      );
+      const out = new Map<number, number>();
+      for (const { pid } of r.rows) {
+        try {
+          out.set(pid, processCpuMs(pid));
+        } catch {
+          // gone since the query
+        }
+      }
+      return out;
+    },
+    stop: async () => {
+      await monitor.end();
+      await new Promise<void>((resolve) => {
         child.removeAllListeners('exit');
         child.on('exit', () => resolve());
         child.kill('SIGTERM');
-      }),
+      });
+    },
   };
 }
 
@@ -365,14 +519,14 @@ async function benchDataset(d: Dataset, args: ReturnType<typeof parseArgs>, opti
         const server: Samples[] = [];
         for (let i = 0; i < slices; i++) {
           if (options.runs.has('pgbench')) floor.push(runPgbench(d.url, d.tiles, d.templates, c, Math.max(1, Math.round(sliceSeconds))));
-          if (cold) server.push(await runHttp(name('server, cache off'), cold.port, '/tiles', d.tiles, c, sliceSeconds, i === 0));
+          if (cold) server.push(await runHttp(name('server, cache off'), cold, '/tiles', d.tiles, c, sliceSeconds, i === 0));
         }
         if (floor.length) results.push(summarise(name('pgbench (SQL floor)'), c, floor));
         if (server.length) results.push(summarise(name('server, cache off'), c, server));
         if (cold && options.denseOnly) {
           // The p99 of dense tiles alone: in the mixed list they are a few dozen samples, queued behind overview tiles.
           const dense = d.tiles.filter((t) => t.kind === 'dense');
-          results.push(summarise(name('server, cache off, dense tiles only'), c, [await runHttp(name('server, cache off, dense tiles only'), cold.port, '/tiles', dense, c, args.seconds, false)]));
+          results.push(summarise(name('server, cache off, dense tiles only'), c, [await runHttp(name('server, cache off, dense tiles only'), cold, '/tiles', dense, c, args.seconds, false)]));
         }
       }
     } finally {
@@ -386,8 +540,8 @@ async function benchDataset(d: Dataset, args: ReturnType<typeof parseArgs>, opti
         const server: Samples[] = [];
         const ceiling: Samples[] = [];
         for (let i = 0; i < slices; i++) {
-          if (options.runs.has('warm')) server.push(await runHttp(name('server, cache warm'), warm.port, '/tiles', d.tiles, c, sliceSeconds, i === 0));
-          if (options.runs.has('ceiling')) ceiling.push(await runHttp(name('in-memory ceiling'), warm.port, '/bench/ceiling', d.tiles, c, sliceSeconds, i === 0));
+          if (options.runs.has('warm')) server.push(await runHttp(name('server, cache warm'), warm, '/tiles', d.tiles, c, sliceSeconds, i === 0));
+          if (options.runs.has('ceiling')) ceiling.push(await runHttp(name('in-memory ceiling'), warm, '/bench/ceiling', d.tiles, c, sliceSeconds, i === 0));
         }
         if (server.length) results.push(summarise(name('server, cache warm'), c, server));
         if (ceiling.length) results.push(summarise(name('in-memory ceiling'), c, ceiling));
@@ -428,9 +582,13 @@ async function main() {
   }
 
   console.log(`\nLoad average at the end: ${uptime()}`);
-  console.log('\n| run | conns | requests | tiles/s | p50 ms | p99 ms | dense p99 ms | wrong answers |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const r of results) console.log(`| ${r.name} | ${r.connections} | ${r.requests} | ${fmt(r.tilesPerSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.denseP99 ?? NaN, 2)} | ${r.errors} |`);
+  console.log('\n| run | conns | requests | tiles/s | p50 ms | p99 ms | dense p99 ms | CPU ms/tile: PostgreSQL | server | client | wrong answers |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${r.connections} | ${r.requests} | ${fmt(r.tilesPerSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.denseP99 ?? NaN, 2)} | ${fmt(r.databaseCpuMs ?? NaN, 2)} | ${fmt(r.serverCpuMs ?? NaN, 2)} | ${fmt(r.clientCpuMs ?? NaN, 2)} | ${r.errors} |`,
+    );
+  }
   const find = (name: string, c: number) => results.find((r) => r.name === name && r.connections === c) ?? { tilesPerSecond: NaN, denseP99: NaN };
   console.log('\n| ratio | conns | value | target | |');
   console.log('|---|---|---|---|---|');
@@ -439,6 +597,14 @@ async function main() {
     for (const c of args.connections) {
       const a = find(`${label}: server, cache off`, c).tilesPerSecond / find(`${label}: pgbench (SQL floor)`, c).tilesPerSecond;
       console.log(`| ${label}: server cold ÷ pgbench | ${c} | ${fmt(a, 2)} | ≥ 0.85 | ${verdict(a, a >= 0.85)} |`);
+      // What the ratio comes to where CPU is all that limits (two busy cores, nothing else running): the floor's
+      // CPU per tile (the SQL, as the server's backends spent it, plus pgbench) over the server path's.
+      const floorRun = results.find((r) => r.name === `${label}: pgbench (SQL floor)` && r.connections === c);
+      const coldRun = results.find((r) => r.name === `${label}: server, cache off` && r.connections === c);
+      if (floorRun?.clientCpuMs !== undefined && coldRun?.databaseCpuMs !== undefined && coldRun.serverCpuMs !== undefined && coldRun.clientCpuMs !== undefined) {
+        const e = (coldRun.databaseCpuMs + floorRun.clientCpuMs) / (coldRun.databaseCpuMs + coldRun.serverCpuMs + coldRun.clientCpuMs);
+        console.log(`| ${label}: server cold ÷ pgbench where CPU-bound, from CPU per tile | ${c} | ${fmt(e, 2)} | ≥ 0.85 | ${verdict(e, e >= 0.85)} |`);
+      }
       if (label === 'local') {
         const b = find('local: server, cache warm', c).tilesPerSecond / find('local: in-memory ceiling', c).tilesPerSecond;
         console.log(`| local: server warm ÷ ceiling | ${c} | ${fmt(b, 2)} | ≥ 0.80 | ${verdict(b, b >= 0.8)} |`);
@@ -450,6 +616,7 @@ async function main() {
       }
     }
   }
+  console.log('\nCPU per tile from /proc: PostgreSQL = the server\'s tile backends (the floor\'s SQL is the same), server = the server process, client = the HTTP client threads (pgbench rows: pgbench itself). The CPU-bound estimate leaves out what a loaded machine adds (each hop between processes waits for a core).');
   if (results.some((r) => r.errors > 0)) {
     console.error('Some responses did not decode to the expected feature count.');
     process.exitCode = 1;
