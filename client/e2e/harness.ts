@@ -63,6 +63,53 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
+/** The suite hooks a session registers on, passed in by the test file (this module does not import vitest, so scripts can use it). */
+export interface SuiteHooks {
+  beforeAll(fn: () => Promise<void>): void;
+  afterAll(fn: () => Promise<void>): void;
+}
+
+/** One test file's server and browser, started before its first test and closed after its last. */
+export interface E2ESession {
+  readonly server: Server;
+  readonly browser: Browser;
+  /** A fresh page on the session's server (see newPage). */
+  newPage(options?: PageOptions): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
+}
+
+/**
+ * Registers the server and browser start-up and shutdown every end-to-end file
+ * needs: `const e2e = e2eSession({ beforeAll, afterAll })`. Later beforeAll
+ * hooks of the file run after these (vitest runs them in order).
+ */
+export function e2eSession(hooks: SuiteHooks): E2ESession {
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  hooks.beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  hooks.afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the end-to-end session has not started (use it inside tests or later hooks)');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    newPage(options) {
+      return newPage(started(browser), started(server).baseUrl, options);
+    },
+  };
+}
+
 export interface PageOptions {
   viewport?: { width: number; height: number };
   locale?: string;
@@ -111,6 +158,19 @@ export async function waitForMapIdle(page: Page, timeoutMs = 60_000): Promise<vo
   }, null, { timeout: timeoutMs, polling: 200 });
 }
 
+/** Waits until an overlay map (testId its frame, handle its window name) is ready, still and has its tiles. */
+export async function waitForOverlayMap(page: Page, testId: string, handle: Exclude<MapHandle, '__registryMap'>, timeoutMs = 90_000): Promise<void> {
+  await page.getByTestId(testId).and(page.locator('[data-ready="true"]')).waitFor({ timeout: timeoutMs });
+  await page.waitForFunction(
+    (h) => {
+      const m = window[h]?.map;
+      return !!m && m.loaded() && !m.isMoving() && m.areTilesLoaded();
+    },
+    handle,
+    { timeout: timeoutMs, polling: 250 },
+  );
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${name}.png`);
@@ -118,15 +178,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Pixel position on the page of a longitude/latitude on the map. */
-export async function mapPointOnPage(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
-  const p = await page.evaluate(([lon, lat]) => {
-    const m = window.__registryMap!.map;
-    const pt = m.project([lon, lat]);
-    const r = m.getCanvas().getBoundingClientRect();
-    return { x: r.left + pt.x, y: r.top + pt.y };
-  }, lonLat);
-  return p;
+/** The window names of the maps under automation: the main map and the overlay maps. */
+export type MapHandle = '__registryMap' | '__p2Map' | '__routeMap';
+
+/** Pixel position on the page of a longitude/latitude on a map (the main map unless told). */
+export async function mapPointOnPage(page: Page, lonLat: [number, number], handle: MapHandle = '__registryMap'): Promise<{ x: number; y: number }> {
+  return page.evaluate(
+    ([h, lon, lat]) => {
+      const m = window[h]!.map;
+      const pt = m.project([lon, lat]);
+      const r = m.getCanvas().getBoundingClientRect();
+      return { x: r.left + pt.x, y: r.top + pt.y };
+    },
+    [handle, lonLat[0], lonLat[1]] as const,
+  );
 }
 
 /** Every key of a JSON value, at any depth (to look for confidential fields). */

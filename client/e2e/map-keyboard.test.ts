@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { foldVietnamese } from '@registry/shared/text';
-import { EVENTUALLY, launchBrowser, newPage, startServer, waitForMapIdle, waitForVillages, type Server } from './harness';
+import { e2eSession, EVENTUALLY, waitForMapIdle, waitForVillages } from './harness';
 
 // The map's features without a mouse: the "features in view" list is reached
 // with Tab, walked with the arrow keys and opened with Enter; and a feature
@@ -9,18 +8,7 @@ import { EVENTUALLY, launchBrowser, newPage, startServer, waitForMapIdle, waitFo
 // back through the map API: the selection layers' rendered features carry the
 // selection's layer and id).
 
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = e2eSession({ beforeAll, afterAll });
 
 interface VillageRow {
   id: number;
@@ -29,7 +17,7 @@ interface VillageRow {
 }
 
 async function aVillage(): Promise<VillageRow> {
-  const page = (await (await fetch(`${server.baseUrl}/api/villages?limit=200`)).json()) as { items: VillageRow[] };
+  const page = (await (await fetch(`${e2e.server.baseUrl}/api/villages?limit=200`)).json()) as { items: VillageRow[] };
   // A name with diacritics, so the search below is the diacritic-free one.
   const village = page.items.find((v) => foldVietnamese(v.name) !== v.name.toLowerCase()) ?? page.items[0];
   expect(village, 'a village in the dataset').toBeTruthy();
@@ -38,7 +26,7 @@ async function aVillage(): Promise<VillageRow> {
 
 describe('map features by keyboard', () => {
   it('lists the features in view, walks them with the arrow keys and opens one with Enter', async () => {
-    const { page, context, errors } = await newPage(browser, server.baseUrl);
+    const { page, context, errors } = await e2e.newPage();
     await page.goto('/?map=12/21.28/106.2');
     await waitForVillages(page);
     await waitForMapIdle(page);
@@ -67,11 +55,11 @@ describe('map features by keyboard', () => {
     const shared = names.find((n, i) => names.indexOf(n) !== i);
     expect(shared, 'two rows in this view share a name').toBeTruthy();
     expect(new Set(rows.map((r) => `${r.name}\n${r.detail}`)).size).toBe(rows.length);
-    const carriers = (await (await fetch(`${server.baseUrl}/api/carriers?limit=100`)).json()) as { items: { code: string; name: string }[] };
+    const carriers = (await (await fetch(`${e2e.server.baseUrl}/api/carriers?limit=100`)).json()) as { items: { code: string; name: string }[] };
     const siteRows = rows.filter((r) => r.selection.startsWith('sites:'));
     expect(siteRows.length).toBeGreaterThan(1);
     for (const row of siteRows) {
-      const site = (await (await fetch(`${server.baseUrl}/api/sites/${row.selection.split(':')[1]}`)).json()) as { code: string; ownerCarrierCode: string };
+      const site = (await (await fetch(`${e2e.server.baseUrl}/api/sites/${row.selection.split(':')[1]}`)).json()) as { code: string; ownerCarrierCode: string };
       const owner = carriers.items.find((c) => c.code === site.ownerCarrierCode)?.name;
       expect(row.detail).toBe(`${site.code} · ${owner}`);
     }
@@ -99,7 +87,7 @@ describe('map features by keyboard', () => {
   });
 
   it('closes the list with Escape and leaves nothing marked', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await page.goto('/?map=12/21.28/106.2');
     await waitForVillages(page);
     await page.getByTestId('features-here-toggle').focus();
@@ -115,7 +103,7 @@ describe('map features by keyboard', () => {
 describe('selected feature highlighted on the map', () => {
   it('highlights a village chosen from the search box', async () => {
     const village = await aVillage();
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await page.goto('/');
     await waitForVillages(page);
     expect(await page.evaluate(() => window.__registryMap!.selectionOnMap())).toEqual([]);
@@ -132,14 +120,14 @@ describe('selected feature highlighted on the map', () => {
     const id = Number(selected!.split(':')[1]);
     await expect.poll(() => page.evaluate(() => window.__registryMap!.selectionOnMap()), EVENTUALLY).toEqual([{ layer: 'villages', id }]);
     expect(await page.evaluate(() => window.__registryMap!.map.queryRenderedFeatures({ layers: ['selection-line'] }).length)).toBeGreaterThan(0);
-    const detail = (await (await fetch(`${server.baseUrl}/api/villages/${id}`)).json()) as { name: string };
+    const detail = (await (await fetch(`${e2e.server.baseUrl}/api/villages/${id}`)).json()) as { name: string };
     expect(await page.locator('#feature-title').textContent()).toContain(detail.name);
     await context.close();
   });
 
   it('highlights the feature a shared link names, and clears it when the panel closes', async () => {
     const village = await aVillage();
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await page.goto(`/?sel=villages:${village.id}`);
     await waitForVillages(page);
     await expect.poll(() => page.evaluate(() => window.__registryMap!.selectionOnMap()), EVENTUALLY).toEqual([{ layer: 'villages', id: village.id }]);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, login, newPage, screenshot, startServer, type Server } from './harness';
+import { e2eSession, login, screenshot, waitForOverlayMap } from './harness';
 
 // Part-2 screens in a real browser over the real server and the default
 // dataset: the plan dashboard (with the 100 % rule named in the form), a
@@ -8,29 +7,11 @@ import { launchBrowser, login, newPage, screenshot, startServer, type Server } f
 // pre-check, the officer approving it and opening the decision letter, and
 // another carrier not seeing the first one's application.
 
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function waitForP2Map(page: Page) {
-  await page.waitForFunction(() => {
-    const m = (window as unknown as { __p2Map?: { map: { loaded(): boolean; isMoving(): boolean } } }).__p2Map;
-    return !!m && m.map.loaded() && !m.map.isMoving();
-  }, null, { timeout: 60_000, polling: 250 });
-  await page.locator('[data-ready="true"]').first().waitFor({ timeout: 60_000 });
-}
+const e2e = e2eSession({ beforeAll, afterAll });
 
 describe('plan dashboard', () => {
   it('shows every indicator against its target with charts, refuses a percentage over 100 naming the field, and exports', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await login(page, 'planner');
     await page.goto('/plan');
     await page.getByTestId('indicator-table').waitFor();
@@ -63,10 +44,10 @@ describe('carrier files a site, the officer approves it', () => {
   let reference = '';
 
   it('a carrier places a tower by clicking the map, pre-checks it and files it', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await login(page, 'viettel');
     await page.goto('/carrier');
-    await waitForP2Map(page);
+    await waitForOverlayMap(page, 'carrier-map', '__p2Map');
     const box = (await page.getByTestId('carrier-map').boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('site-position').textContent()).toMatch(/\d+\.\d{5}/);
@@ -85,7 +66,7 @@ describe('carrier files a site, the officer approves it', () => {
   });
 
   it('another carrier does not see that application', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await login(page, 'vnpt');
     await page.goto('/carrier');
     await page.getByTestId('my-applications').waitFor();
@@ -95,14 +76,14 @@ describe('carrier files a site, the officer approves it', () => {
   });
 
   it('the officer finds it in the queue, sees the checks on the map, approves it and opens the letter', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await login(page, 'officer');
     await page.goto('/desk');
     await page.getByTestId('desk-queue').waitFor({ timeout: 60_000 });
     await screenshot(page, 'part2-desk-queue');
     await page.locator(`tr[data-reference="${reference}"] button`).click();
     await page.getByTestId('application-view').waitFor();
-    await waitForP2Map(page);
+    await waitForOverlayMap(page, 'evidence-map', '__p2Map');
     await screenshot(page, 'part2-desk-application');
     await page.locator('#decision-reason').fill('Phù hợp quy hoạch, đạt các điều kiện kỹ thuật (kiểm thử)');
     await page.getByTestId('decision-form').getByRole('button').click();

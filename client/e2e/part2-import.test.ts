@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { allKeys, launchBrowser, login, newPage, screenshot, startServer, type Server } from './harness';
+import type { Page } from 'playwright-core';
+import { allKeys, e2eSession, login, mapPointOnPage, screenshot, waitForOverlayMap } from './harness';
 
 // Part-2 screens, second set, in a real browser over the real server and the
 // default dataset: a carrier's bulk import (one bad row named in the dry run,
@@ -11,18 +11,8 @@ import { allKeys, launchBrowser, login, newPage, screenshot, startServer, type S
 // another carrier does not see; an approved site reported built changing the
 // coverage the planner sees. Screenshots go to test-results/e2e/part2-*.
 
-let server: Server;
-let browser: Browser;
+const e2e = e2eSession({ beforeAll, afterAll });
 const RUN = Date.now().toString(36).toUpperCase();
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** A logged-in page's JSON write through the API (the session's CSRF token). */
 async function apiWrite<T>(page: Page, method: 'POST' | 'PATCH', path: string, body: unknown): Promise<T> {
@@ -30,28 +20,6 @@ async function apiWrite<T>(page: Page, method: 'POST' | 'PATCH', path: string, b
   const r = await page.request.fetch(path, { method, data: body as object, headers: { 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' } });
   if (!r.ok()) throw new Error(`${method} ${path}: ${r.status()} ${await r.text()}`);
   return (await r.json()) as T;
-}
-
-async function waitForMapReady(page: Page, testId: string, global: '__p2Map' | '__routeMap') {
-  await page.getByTestId(testId).and(page.locator('[data-ready="true"]')).waitFor({ timeout: 90_000 });
-  await page.waitForFunction(
-    (g) => {
-      const m = (window as unknown as Record<string, { map: { loaded(): boolean; isMoving(): boolean; areTilesLoaded(): boolean } } | undefined>)[g];
-      return !!m && m.map.loaded() && !m.map.isMoving() && m.map.areTilesLoaded();
-    },
-    global,
-    { timeout: 90_000, polling: 250 },
-  );
-}
-
-/** Pixel position on the page of a longitude/latitude on the route map. */
-async function routeMapPoint(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
-  return page.evaluate(([lon, lat]) => {
-    const m = (window as unknown as { __routeMap: { map: { project(l: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } } }).__routeMap.map;
-    const pt = m.project([lon!, lat!]);
-    const r = m.getCanvas().getBoundingClientRect();
-    return { x: r.left + pt.x, y: r.top + pt.y };
-  }, lonLat);
 }
 
 /** Waits for the site form's saved line; on an error, a screenshot and the error's text. */
@@ -65,13 +33,45 @@ async function savedOrError(page: Page) {
   }
 }
 
+/** The filed notice's application reference (the carrier's "filed" line). */
+async function filedReference(page: Page, testId: string): Promise<string> {
+  await page.getByTestId(testId).waitFor({ timeout: 90_000 });
+  const reference = /([A-Z0-9][\w/.-]+)/.exec((await page.getByTestId(testId).textContent())!.replace(/^[^A-Z0-9]*/, ''))?.[1];
+  expect(reference, 'a reference in the filed notice').toBeTruthy();
+  return reference!;
+}
+
+/** The officer opens the application from the desk queue and approves it with a reason. */
+async function approveOnDesk(reference: string, reason: string): Promise<void> {
+  const { page: officer, context } = await e2e.newPage();
+  await login(officer, 'officer');
+  await officer.goto('/desk');
+  await officer.getByTestId('desk-queue').waitFor({ timeout: 60_000 });
+  await officer.locator(`tr[data-reference="${reference}"] button`).click();
+  await officer.getByTestId('application-view').waitFor();
+  await officer.locator('#decision-reason').fill(reason);
+  await officer.getByTestId('decision-form').getByRole('button').click();
+  await officer.getByTestId('decision-letter').waitFor({ timeout: 90_000 });
+  expect(await officer.getByTestId('application-status').textContent()).toMatch(/chấp thuận|Approved/i);
+  await context.close();
+}
+
+/** The carrier reloads its page and reports the approved application built from its list. */
+async function reportBuiltOnCarrierPage(carrier: Page, reference: string): Promise<void> {
+  await carrier.reload();
+  const row = carrier.locator(`[data-testid="my-applications"] tr[data-reference="${reference}"]`);
+  await row.getByTestId('report-built').click({ timeout: 60_000 });
+  await expect.poll(() => carrier.getByTestId('built-done').textContent(), { timeout: 90_000 }).toContain(reference);
+  await carrier.getByTestId('my-applications').scrollIntoViewIfNeeded();
+}
+
 function sitesCsv(rows: string[][]): string {
   return ['code,name,structure_type,height_m,tenant_capacity,lon,lat', ...rows.map((r) => r.join(','))].join('\n') + '\n';
 }
 
 describe('bulk import', () => {
   it('a carrier imports a CSV with one bad row, sees it named in the dry run, fixes it and commits with a progress bar', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await login(page, 'viettel');
     await page.goto('/imports');
     await page.getByTestId('import-form').waitFor();
@@ -138,13 +138,13 @@ describe('carrier sites, routes, co-use and what other carriers see', () => {
   let draftReference = '';
 
   it('registers a site with a sector in the form (errors as the API words them), edits it and sees the change in its history diff', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await login(page, 'viettel');
     await page.goto('/carrier');
     await page.getByTestId('tab-sites').click();
     await page.getByTestId('site-new').click();
-    await waitForMapReady(page, 'site-editor-map', '__p2Map');
-    await page.evaluate(() => (window as unknown as { __p2Map: { map: { jumpTo(o: object): void } } }).__p2Map.map.jumpTo({ center: [106.23, 21.29], zoom: 14 }));
+    await waitForOverlayMap(page, 'site-editor-map', '__p2Map');
+    await page.evaluate(() => window.__p2Map!.map.jumpTo({ center: [106.23, 21.29], zoom: 14 }));
     const box = (await page.getByTestId('site-editor-map').boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('site-editor-position').textContent()).toMatch(/\d+\.\d{5}/);
@@ -202,32 +202,33 @@ describe('carrier sites, routes, co-use and what other carriers see', () => {
   });
 
   it('draws a route that snaps to poles, pre-checks it with the spare capacity along it drawn on the map', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await login(page, 'viettel');
     await page.goto('/carrier');
     await page.getByTestId('tab-route').click();
-    await waitForMapReady(page, 'route-map', '__routeMap');
+    await waitForOverlayMap(page, 'route-map', '__routeMap');
     const poles = await page.waitForFunction(
       () => {
-        const m = (window as unknown as { __routeMap: { map: { getLayer(id: string): unknown; queryRenderedFeatures(o: object): { geometry: { coordinates: [number, number] }; properties: { code?: string } }[] } } }).__routeMap.map;
+        const m = window.__routeMap!.map;
         if (!m.getLayer('poles-circle')) return null;
         const found = m.queryRenderedFeatures({ layers: ['poles-circle'] });
-        return found.length >= 2 ? found.slice(0, 2).map((f) => ({ lonLat: f.geometry.coordinates, code: f.properties.code ?? null })) : null;
+        const points = found.flatMap((f) => (f.geometry.type === 'Point' ? [{ lonLat: f.geometry.coordinates, code: (f.properties.code as string | undefined) ?? null }] : []));
+        return points.length >= 2 ? points.slice(0, 2) : null;
       },
       null,
       { timeout: 90_000, polling: 500 },
     );
     const [p1, p2] = (await poles.jsonValue()) as { lonLat: [number, number]; code: string | null }[];
     // Click 5 px off the first pole (snaps), then exactly on the second, then a free point.
-    const a = await routeMapPoint(page, p1!.lonLat);
+    const a = await mapPointOnPage(page, p1!.lonLat, '__routeMap');
     await page.mouse.click(a.x + 4, a.y + 3);
     await expect.poll(() => page.locator('.p2-vertex-list li').count()).toBe(1);
     await page.waitForTimeout(700); // not a double click (which zooms)
-    const b = await routeMapPoint(page, p2!.lonLat);
+    const b = await mapPointOnPage(page, p2!.lonLat, '__routeMap');
     await page.mouse.click(b.x, b.y);
     await expect.poll(() => page.locator('.p2-vertex-list li').count()).toBe(2);
     await page.waitForTimeout(700);
-    const c = await routeMapPoint(page, [(p2!.lonLat[0] + p1!.lonLat[0]) / 2 + 0.0015, (p2!.lonLat[1] + p1!.lonLat[1]) / 2 + 0.0012]);
+    const c = await mapPointOnPage(page, [(p2!.lonLat[0] + p1!.lonLat[0]) / 2 + 0.0015, (p2!.lonLat[1] + p1!.lonLat[1]) / 2 + 0.0012], '__routeMap');
     await page.mouse.click(c.x, c.y);
     await expect.poll(() => page.locator('.p2-vertex-list li').count()).toBe(3);
     expect(await page.locator('.p2-vertex-list li[data-snapped]').count()).toBeGreaterThanOrEqual(2);
@@ -243,7 +244,7 @@ describe('carrier sites, routes, co-use and what other carriers see', () => {
   });
 
   it('another carrier does not see the draft nor the confidential contract, and sends a co-use request from the map panel', async () => {
-    const { page, context, errors } = await newPage(browser, server.baseUrl);
+    const { page, context, errors } = await e2e.newPage();
     await login(page, 'vnpt');
     await page.goto('/carrier');
     await page.getByTestId('my-applications').waitFor();
@@ -283,7 +284,7 @@ describe('carrier sites, routes, co-use and what other carriers see', () => {
   });
 
   it('the owner declines the request only with a reason', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await login(page, 'viettel');
     await page.goto('/carrier');
     const inbox = page.getByTestId('co-use-inbox');
@@ -304,14 +305,14 @@ describe('carrier sites, routes, co-use and what other carriers see', () => {
 describe('approval, built, coverage', () => {
   it('after the officer approves a site and the carrier reports it built, the planner sees the village coverage change', async () => {
     // A village short of the 4G target, and a point in its uncovered part.
-    const { page: planner, context: plannerContext } = await newPage(browser, server.baseUrl);
+    const { page: planner, context: plannerContext } = await e2e.newPage();
     await login(planner, 'planner');
     const below = (await (await planner.request.get('/api/coverage/villages?technology=4G&belowTarget=true&sort=uncovered_desc&limit=5')).json()) as { items: { villageId: number; share: number; uncoveredUnits: number }[] };
     expect(below.items.length).toBeGreaterThan(0);
     const village = below.items[0]!;
     const detail = (await (await planner.request.get(`/api/coverage/villages/${village.villageId}`)).json()) as { gaps: Record<string, unknown>; shares: { technology: string; carrierId: number | null; share: number }[] };
     const gap = detail.gaps['4G'] as { type: string; coordinates: unknown };
-    const { rows } = await server.app.database.pool.query<{ lon: number; lat: number }>(
+    const { rows } = await e2e.server.app.database.pool.query<{ lon: number; lat: number }>(
       'SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(ST_GeomFromGeoJSON($1)) AS p) s',
       [JSON.stringify(gap)],
     );
@@ -322,38 +323,23 @@ describe('approval, built, coverage', () => {
     await screenshot(planner, 'part2-coverage-before');
 
     // The carrier files a tower there.
-    const { page: carrier, context: carrierContext } = await newPage(browser, server.baseUrl);
+    const { page: carrier, context: carrierContext } = await e2e.newPage();
     await login(carrier, 'viettel');
     await carrier.goto('/carrier');
-    await waitForMapReady(carrier, 'carrier-map', '__p2Map');
-    await carrier.evaluate((c) => (window as unknown as { __p2Map: { map: { jumpTo(o: object): void } } }).__p2Map.map.jumpTo({ center: c, zoom: 15 }), target);
+    await waitForOverlayMap(carrier, 'carrier-map', '__p2Map');
+    await carrier.evaluate((c) => window.__p2Map!.map.jumpTo({ center: c, zoom: 15 }), target);
     const box = (await carrier.getByTestId('carrier-map').boundingBox())!;
     await carrier.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => carrier.getByTestId('site-position').textContent()).toMatch(/\d+\.\d{5}/);
     await carrier.locator('#site-height').fill('45');
     await carrier.locator('#site-justification').fill('Thôn chưa đạt chỉ tiêu 4G, không có công trình dùng chung trong bán kính (kiểm thử)');
     await carrier.getByTestId('file').click();
-    await carrier.getByTestId('filed').waitFor({ timeout: 90_000 });
-    const reference = /([A-Z0-9][\w/.-]+)/.exec((await carrier.getByTestId('filed').textContent())!.replace(/^[^A-Z0-9]*/, ''))![1]!;
+    const reference = await filedReference(carrier, 'filed');
 
-    // The officer approves it.
-    const { page: officer, context: officerContext } = await newPage(browser, server.baseUrl);
-    await login(officer, 'officer');
-    await officer.goto('/desk');
-    await officer.getByTestId('desk-queue').waitFor({ timeout: 60_000 });
-    await officer.locator(`tr[data-reference="${reference}"] button`).click();
-    await officer.getByTestId('application-view').waitFor();
-    await officer.locator('#decision-reason').fill('Phù hợp quy hoạch, lấp vùng lõm sóng 4G (kiểm thử)');
-    await officer.getByTestId('decision-form').getByRole('button').click();
-    await officer.getByTestId('decision-letter').waitFor({ timeout: 90_000 });
-    await officerContext.close();
+    await approveOnDesk(reference, 'Phù hợp quy hoạch, lấp vùng lõm sóng 4G (kiểm thử)');
 
     // The carrier reports it built.
-    await carrier.reload();
-    const row = carrier.locator(`[data-testid="my-applications"] tr[data-reference="${reference}"]`);
-    await row.getByTestId('report-built').click({ timeout: 60_000 });
-    await carrier.getByTestId('built-done').waitFor({ timeout: 90_000 });
-    await carrier.getByTestId('my-applications').scrollIntoViewIfNeeded();
+    await reportBuiltOnCarrierPage(carrier, reference);
     await screenshot(carrier, 'part2-carrier-built');
     await carrierContext.close();
 
@@ -367,5 +353,61 @@ describe('approval, built, coverage', () => {
     await expect.poll(() => planner.getByTestId('feature-panel').locator('table').textContent(), { timeout: 30_000 }).not.toBe(beforeText);
     await screenshot(planner, 'part2-coverage-after');
     await plannerContext.close();
+  });
+
+  it('a carrier draws a fibre route, files it, the officer approves it and the carrier reports it built: the route is active on the server', async () => {
+    const { page: carrier, context } = await e2e.newPage();
+    await login(carrier, 'viettel');
+    await carrier.goto('/carrier');
+    await carrier.getByTestId('tab-route').click();
+    await waitForOverlayMap(carrier, 'route-map', '__routeMap');
+    // Three vertices clicked on the map (apart in time: not a double click, which zooms).
+    const box = (await carrier.getByTestId('route-map').boundingBox())!;
+    const clicks: [number, number][] = [[-120, 60], [0, -20], [140, 30]];
+    for (const [i, [dx, dy]] of clicks.entries()) {
+      if (i > 0) await carrier.waitForTimeout(700);
+      await carrier.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+      await expect.poll(() => carrier.locator('.p2-vertex-list li').count()).toBe(i + 1);
+    }
+    // The vertices as the form lists them ("lat, lon", 5 decimals; a snapped one is the pole's position).
+    const drawn = (await carrier.locator('.p2-vertex-list li').allTextContents()).map((text) => {
+      const [lat, lon] = text.split(',').map((x) => Number.parseFloat(x));
+      return [lon!, lat!] as [number, number];
+    });
+    const name = `Tuyến E2E ${RUN}`;
+    await carrier.locator('#route-kind').selectOption('distribution');
+    await carrier.locator('#route-placement').selectOption('aerial');
+    await carrier.locator('#route-fibres').fill('48');
+    await carrier.locator('#route-name').fill(name);
+    await carrier.locator('#route-justification').fill('Kéo cáp phân phối cho khu dân cư mới (kiểm thử)');
+    await carrier.getByTestId('route-file').click();
+    const reference = await filedReference(carrier, 'route-filed');
+
+    await approveOnDesk(reference, 'Tuyến treo trên cột hiện có, phù hợp quy hoạch (kiểm thử)');
+    const approved = (await (await carrier.request.get(`/api/permits/applications?limit=200`)).json()) as { items: { id: number; reference: string; kind: string; fibreRouteId: number | null }[] };
+    const application = approved.items.find((a) => a.reference === reference)!;
+    expect(application.kind).toBe('route');
+    expect(application.fibreRouteId).not.toBeNull();
+    const routeUrl = `/api/fibre-routes/${application.fibreRouteId}`;
+    type Route = { status: string; name: string; kind: string; fibreCount: number; ownerCarrierCode: string; geometry: { type: string; coordinates: [number, number][] } };
+    expect(((await (await carrier.request.get(routeUrl)).json()) as Route).status).toBe('permitted');
+
+    await reportBuiltOnCarrierPage(carrier, reference);
+    await screenshot(carrier, 'part2-carrier-route-built');
+    // Reported once: the row offers it no more.
+    expect(await carrier.locator(`tr[data-reference="${reference}"] [data-testid="report-built"]`).count()).toBe(0);
+
+    // The server's state: the permitted route is now active, as drawn and described, and the change is in its history.
+    const route = (await (await carrier.request.get(routeUrl)).json()) as Route;
+    expect(route).toMatchObject({ status: 'active', name, kind: 'distribution', fibreCount: 48, ownerCarrierCode: 'VIETTEL' });
+    expect(route.geometry.type).toBe('LineString');
+    expect(route.geometry.coordinates.length).toBe(drawn.length);
+    route.geometry.coordinates.forEach(([lon, lat], i) => {
+      expect(lon).toBeCloseTo(drawn[i]![0], 5);
+      expect(lat).toBeCloseTo(drawn[i]![1], 5);
+    });
+    const history = (await (await carrier.request.get(`${routeUrl}/history`)).json()) as { items: { action: string; after: unknown; reason: string | null; username: string | null }[] };
+    expect(history.items).toContainEqual(expect.objectContaining({ action: 'update', after: expect.objectContaining({ status: 'active' }), reason: `Built under permit ${reference}`, username: 'viettel' }));
+    await context.close();
   });
 });

@@ -1,27 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, login, mapPointOnPage, newPage, screenshot, startServer, waitForMapIdle, waitForVillages, type Server, EVENTUALLY } from './harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import { e2eSession, EVENTUALLY, login, mapPointOnPage, screenshot, waitForMapIdle, waitForVillages } from './harness';
 
 // A planner's session: the below-target list matches the API, a row zooms to
 // the village and draws its gap, and a what-if candidate placed by clicking the
 // map shows the before/after table without saving anything.
 
-let server: Server;
-let browser: Browser;
+const e2e = e2eSession({ beforeAll, afterAll });
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  ({ context, page } = await newPage(browser, server.baseUrl));
+  ({ context, page } = await e2e.newPage());
   await login(page, 'planner');
 });
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await server?.close();
 });
 
 interface Flagged {
@@ -105,7 +100,7 @@ describe('planner', () => {
   });
 
   it('is refused a write the navigation never offered (the API enforces roles, not the menu)', async () => {
-    const { page: visitor, context: visitorContext } = await newPage(browser, server.baseUrl);
+    const { page: visitor, context: visitorContext } = await e2e.newPage();
     await visitor.goto('/');
     const response = await visitor.request.post('/api/coverage/what-if', { data: { geometry: { type: 'Point', coordinates: [106.2, 21.3] }, heightM: 30, technology: '4G', bandMhz: 1800 } });
     expect([401, 403]).toContain(response.status());

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { foldVietnamese } from '@registry/shared/text';
-import { allKeys, launchBrowser, newPage, screenshot, startServer, waitForMapIdle, waitForVillages, type Server, EVENTUALLY } from './harness';
+import { allKeys, e2eSession, EVENTUALLY, screenshot, waitForMapIdle, waitForVillages } from './harness';
 
 // What a visitor without a login meets: the coverage map on the registry's own
 // tiles, the plan's indicators, the language switch, the diacritic-free search,
@@ -9,22 +8,11 @@ import { allKeys, launchBrowser, newPage, screenshot, startServer, waitForMapIdl
 
 const CONFIDENTIAL = ['contract_ref', 'contractRef', 'monthly_rent_vnd', 'monthlyRentVnd', 'private_contact', 'privateContact', 'contactPhone', 'contactEmail', 'contactName'];
 
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = e2eSession({ beforeAll, afterAll });
 
 describe('public map', () => {
   it('renders the village polygons of the loaded province from the registry tiles, in Vietnamese', async () => {
-    const { page, context, errors } = await newPage(browser, server.baseUrl);
+    const { page, context, errors } = await e2e.newPage();
     await page.goto('/');
     const count = await waitForVillages(page);
     expect(count).toBeGreaterThan(50);
@@ -37,7 +25,7 @@ describe('public map', () => {
   });
 
   it('switches every label to English and back', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await page.goto('/');
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.evaluate(() => document.documentElement.lang), EVENTUALLY).toBe('en');
@@ -52,8 +40,8 @@ describe('public map', () => {
   });
 
   it('finds a village typed without diacritics and zooms to it', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
-    const villages = (await (await fetch(`${server.baseUrl}/api/villages?limit=200`)).json()) as { items: { name: string }[] };
+    const { page, context } = await e2e.newPage();
+    const villages = (await (await fetch(`${e2e.server.baseUrl}/api/villages?limit=200`)).json()) as { items: { name: string }[] };
     const village = villages.items.find((v) => foldVietnamese(v.name) !== v.name.toLowerCase() && /[đĐ]/.test(v.name)) ?? villages.items.find((v) => foldVietnamese(v.name) !== v.name.toLowerCase());
     expect(village, 'a village with diacritics in the dataset').toBeTruthy();
     await page.goto('/');
@@ -71,7 +59,7 @@ describe('public map', () => {
   });
 
   it('shows the computed indicators per district with the open-data links', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await page.goto('/indicators');
     await page.getByTestId('indicators-district').waitFor();
     expect(await page.getByTestId('indicators-district').locator('tbody tr').count()).toBeGreaterThan(3);
@@ -83,7 +71,7 @@ describe('public map', () => {
   });
 
   it('switches the indicators to the current administrative units: the new province, its communes, the same totals', async () => {
-    const { page, context, errors } = await newPage(browser, server.baseUrl);
+    const { page, context, errors } = await e2e.newPage();
     await page.goto('/indicators');
     await page.getByTestId('indicators-district').waitFor();
     const provinceRow = () => page.getByTestId('indicators-province').locator('tbody tr');
@@ -105,7 +93,7 @@ describe('public map', () => {
   });
 
   it('never shows the public a confidential field: not in tiles, not in the site panel', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await page.goto('/?map=12/21.28/106.2');
     await waitForVillages(page);
     await waitForMapIdle(page);
@@ -119,7 +107,7 @@ describe('public map', () => {
     // The public cannot even switch on the non-public layers.
     expect(await page.locator('[data-overlay="fibre"]').count()).toBe(0);
     // A site opened by URL: the panel's API answer carries no confidential field.
-    const sites = (await (await fetch(`${server.baseUrl}/ogc/collections/sites/items?limit=1&f=json`)).json()) as { features: { id: number | string }[] };
+    const sites = (await (await fetch(`${e2e.server.baseUrl}/ogc/collections/sites/items?limit=1&f=json`)).json()) as { features: { id: number | string }[] };
     const siteId = Number(sites.features[0]!.id);
     const detail = page.waitForResponse((r) => r.url().endsWith(`/api/sites/${siteId}`));
     await page.goto(`/?map=14/21.28/106.2&sel=sites:${siteId}`);
@@ -131,12 +119,12 @@ describe('public map', () => {
   });
 
   it('says where the data comes from: the about box lists sources, licences and the synthetic label', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl);
+    const { page, context } = await e2e.newPage();
     await page.goto('/indicators');
     await page.getByRole('button', { name: 'Giới thiệu' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    const about = (await (await fetch(`${server.baseUrl}/api/about`)).json()) as { dataset: { attribution: string[]; synthetic: boolean } };
+    const about = (await (await fetch(`${e2e.server.baseUrl}/api/about`)).json()) as { dataset: { attribution: string[]; synthetic: boolean } };
     expect(about.dataset.attribution.length).toBeGreaterThan(0);
     const text = await dialog.textContent();
     for (const line of about.dataset.attribution) expect(text).toContain(line);
@@ -148,7 +136,7 @@ describe('public map', () => {
   });
 
   it('fits a tablet screen', async () => {
-    const { page, context } = await newPage(browser, server.baseUrl, { viewport: { width: 1024, height: 768 } });
+    const { page, context } = await e2e.newPage({ viewport: { width: 1024, height: 768 } });
     await page.goto('/');
     expect(await waitForVillages(page)).toBeGreaterThan(0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);

@@ -6,5 +6,8 @@ import type { RegistryMap } from './registry-map';
 declare global {
   interface Window {
     __registryMap?: RegistryMap;
+    /** The overlay maps (overlay-map.tsx): the evidence / site-placing map and the route-drawing map. */
+    __p2Map?: RegistryMap;
+    __routeMap?: RegistryMap;
   }
 }
