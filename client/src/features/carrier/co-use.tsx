@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import type { z } from 'zod';
 import { AnswerCoUseRequestInput, CreateCoUseRequestInput, type CoUseRequest, type SharedStructureKind } from '@registry/shared/schemas/permits';
 import { LIMITS } from '@registry/shared/limits';
 import { api, type ApiError } from '../../api/client';
@@ -10,37 +11,55 @@ import { apiFieldErrors, zodFieldErrors, type FieldErrors } from '../dashboard/f
 /** Map layers whose objects can be shared, and the co-use API's name for each. */
 export const SHAREABLE_LAYERS: Record<string, SharedStructureKind> = { sites: 'site', poles: 'pole', conduits: 'conduit', trenches: 'trench' };
 
-/** A co-use request for one structure: quantity and a message, checked with the API's own schema. */
-export function CoUseRequestForm({ kind, id, code, applicationId, onSent }: { kind: SharedStructureKind; id: number; code?: string | null; applicationId?: number; onSent?: (r: CoUseRequest) => void }) {
-  const { t2, locale } = useT2();
-  const [quantity, setQuantity] = useState('1');
-  const [message, setMessage] = useState('');
+/**
+ * The send of a co-use form: the body is checked with the API's own zod schema
+ * first (field errors worded as the API words them), then posted; a refusal
+ * shows the server's message and its field paths the same way. Resolves with
+ * the answer, or null when the body or the server refused it.
+ */
+function useCheckedPost() {
+  const { locale } = useT2();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<ApiError | null>(null);
-  const [sent, setSent] = useState<CoUseRequest | null>(null);
   const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const parsed = CreateCoUseRequestInput.safeParse({ structure: { kind, id }, quantity: Number(quantity), ...(message.trim() ? { message: message.trim() } : {}), ...(applicationId ? { applicationId } : {}) });
+  async function post<T>(schema: z.ZodType, input: unknown, path: string): Promise<T | null> {
+    const parsed = schema.safeParse(input);
     if (!parsed.success) {
       setErrors(zodFieldErrors(parsed.error, locale));
-      return;
+      return null;
     }
     setErrors({});
     setBusy(true);
     setError(null);
     try {
-      const r = await api<CoUseRequest>('/api/co-use/requests', { method: 'POST', body: parsed.data });
-      setSent(r);
-      onSent?.(r);
+      return await api<T>(path, { method: 'POST', body: parsed.data });
     } catch (e) {
       const apiError = e as ApiError;
       setErrors(apiFieldErrors(apiError));
       setError(apiError);
+      return null;
     } finally {
       setBusy(false);
     }
+  }
+  return { errors, error, busy, post };
+}
+
+/** A co-use request for one structure: quantity and a message, checked with the API's own schema. */
+export function CoUseRequestForm({ kind, id, code, applicationId, onSent }: { kind: SharedStructureKind; id: number; code?: string | null; applicationId?: number; onSent?: (r: CoUseRequest) => void }) {
+  const { t2 } = useT2();
+  const [quantity, setQuantity] = useState('1');
+  const [message, setMessage] = useState('');
+  const [sent, setSent] = useState<CoUseRequest | null>(null);
+  const { errors, error, busy, post } = useCheckedPost();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const input = { structure: { kind, id }, quantity: Number(quantity), ...(message.trim() ? { message: message.trim() } : {}), ...(applicationId ? { applicationId } : {}) };
+    const r = await post<CoUseRequest>(CreateCoUseRequestInput, input, '/api/co-use/requests');
+    if (!r) return;
+    setSent(r);
+    onSent?.(r);
   }
 
   if (sent) return <p className="p2-ok" role="status" data-testid="co-use-sent">{t2('carrier.requestSent', { id: String(sent.id) })}</p>;
@@ -99,31 +118,14 @@ export function CoUseInbox() {
 }
 
 function AnswerForm({ request, onAnswered }: { request: CoUseRequest; onAnswered: () => void }) {
-  const { t2, locale } = useT2();
+  const { t2 } = useT2();
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, post } = useCheckedPost();
 
   async function send(decision: 'accept' | 'decline') {
-    const parsed = AnswerCoUseRequestInput.safeParse({ decision, ...(decision === 'decline' ? { reason: reason.trim() } : {}), version: request.version });
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error, locale));
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    setError(null);
-    try {
-      await api(`/api/co-use/requests/${request.id}/answer`, { method: 'POST', body: parsed.data });
-      onAnswered();
-    } catch (e) {
-      setError(e as ApiError);
-      setErrors(apiFieldErrors(e as ApiError));
-    } finally {
-      setBusy(false);
-    }
+    const input = { decision, ...(decision === 'decline' ? { reason: reason.trim() } : {}), version: request.version };
+    if ((await post<CoUseRequest>(AnswerCoUseRequestInput, input, `/api/co-use/requests/${request.id}/answer`)) !== null) onAnswered();
   }
 
   const reasonId = `decline-reason-${request.id}`;
