@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { utmEpsgForLonLat } from '@registry/shared/radio/wedge';
 import type { DbOrTx } from '../../db/client';
 import { accessPointReachSql } from './coverage.roads';
+import { villagesViaCounterpartSql } from './coverage.summary';
 
 export interface Runner {
   /**
@@ -772,7 +773,7 @@ export async function selectVillageCoveragePage(
         JOIN villages v ON v.id = a.village_id
         LEFT JOIN village_coverage c ON $3::int IS NOT NULL AND c.village_id = a.village_id AND c.technology = a.technology AND c.carrier_id = $3::int
        WHERE a.carrier_id IS NULL AND a.technology = $2
-         AND ($1::int IS NULL OR v.commune_id IN (SELECT id FROM units)))
+         AND ($1::int IS NULL OR v.commune_id IN (SELECT id FROM units) OR v.id IN (${villagesViaCounterpartSql('SELECT id FROM units')})))
     `;
   const filter = `($4::boolean IS NULL OR x.meets_target = NOT $4::boolean)`;
   const totalRows = await db.query<{ n: number }>(`${base} SELECT count(*)::int AS n FROM x WHERE ${filter}`, [q.adminUnitId, q.technology, q.carrierId, q.belowTarget]);

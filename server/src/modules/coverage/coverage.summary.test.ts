@@ -33,7 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { pgRunner, type SummaryRow } from './coverage.queries';
+import { pgRunner, selectVillageCoveragePage, type SummaryRow } from './coverage.queries';
 import { recomputeFullWith } from './coverage.recompute';
 import { selectSummaryRowsEitherScheme } from './coverage.summary';
 import { SRID, X0, Y0, accessPoint, baseFixture, inRollback, sector, site, squareVillage, type Fixture } from './coverage.fixtures';
@@ -197,6 +197,37 @@ describe('coverage summary in either administrative scheme', () => {
       expect(await provincesOn('2020-01-01')).toEqual([ids.Pold]);
       expect(await provincesOn('2019-12-31')).toEqual([]);
       expect((await provincesOn(null)).sort((a, b) => a - b)).toEqual([ids.Pold, ids.Pnew].sort((a, b) => a - b));
+    }));
+});
+
+describe('village list by a unit of either scheme', () => {
+  it('lists a current commune\'s villages through the mapping, the same ones the summary counts', () =>
+    inRollback(pool, async (client) => {
+      const { ids } = await buildSchemes(client);
+      const db = pgRunner(client);
+      const villagesIn = async (adminUnitId: number) => {
+        const page = await selectVillageCoveragePage(db, { adminUnitId, technology: '4G', carrierId: null, belowTarget: null, sort: 'code', limit: 50, cursor: null });
+        expect(page.total).toBe(page.rows.length);
+        return page.rows.map((r) => r.villageId);
+      };
+      const inA = await villagesIn(ids.A);
+      const inB = await villagesIn(ids.B);
+      const inC = await villagesIn(ids.C);
+      const inX = await villagesIn(ids.X);
+      const inY = await villagesIn(ids.Y);
+      const inZ = await villagesIn(ids.Z);
+      const inNew = await villagesIn(ids.Pnew);
+      const inOld = await villagesIn(ids.Pold);
+      expect([inA.length, inB.length, inC.length]).toEqual([1, 1, 3]);
+      // X = A ∪ B; C splits into Y (VC1, and VC3 by the larger share) and Z (VC2).
+      expect(inX).toEqual([...inA, ...inB]);
+      expect([inY.length, inZ.length]).toEqual([2, 1]);
+      expect([...inY, ...inZ].sort((a, b) => a - b)).toEqual(inC);
+      expect(inNew).toEqual(inOld);
+      expect(inOld).toHaveLength(5);
+      // VC2 is the C village the summary puts in Z (its point is inside Z).
+      const vc2 = await client.query<{ id: number }>('SELECT id FROM villages WHERE id = ANY($1::int[]) ORDER BY id OFFSET 1 LIMIT 1', [inC]);
+      expect(inZ).toEqual([vc2.rows[0]!.id]);
     }));
 });
 

@@ -33,6 +33,27 @@ export interface SummaryFilter {
   asOf: string | null;
 }
 
+/**
+ * SQL for the ids of the villages whose counterpart commune (the rule above)
+ * is one of `unitIdsSql`'s ids: the village list's filter by a unit of the
+ * other scheme. Only villages whose commune maps into those units are looked at.
+ */
+export function villagesViaCounterpartSql(unitIdsSql: string): string {
+  const links = `(SELECT from_unit_id AS unit_id, to_unit_id AS other_id, share FROM admin_unit_mappings
+                  UNION ALL SELECT to_unit_id, from_unit_id, share FROM admin_unit_mappings)`;
+  // The point-on-surface test only where the commune has several counterparts (it is the costly part).
+  return `SELECT pick.id FROM (
+            SELECT DISTINCT ON (cv.id) cv.id, pl.other_id
+              FROM villages cv
+              JOIN ${links} pl ON pl.unit_id = cv.commune_id
+              JOIN (SELECT unit_id, count(*) AS n FROM ${links} n GROUP BY unit_id) pn ON pn.unit_id = cv.commune_id
+              JOIN admin_units po ON po.id = pl.other_id
+             WHERE cv.commune_id IN (SELECT cl.unit_id FROM ${links} cl WHERE cl.other_id IN (${unitIdsSql}))
+             ORDER BY cv.id, CASE WHEN pn.n > 1 THEN ST_Covers(po.boundary, ST_PointOnSurface(cv.boundary)) END DESC NULLS LAST,
+                      pl.share DESC, pl.other_id) pick
+           WHERE pick.other_id IN (${unitIdsSql})`;
+}
+
 export async function selectSummaryRowsEitherScheme(db: Runner, filter: SummaryFilter): Promise<SummaryRow[]> {
   return db.query<SummaryRow>(
     `WITH RECURSIVE under_parent AS (
