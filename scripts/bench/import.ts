@@ -4,6 +4,12 @@
 // transaction), as features/s and the peak RSS of this (server) process; and
 // in the same run `ogr2ogr -f PostgreSQL` loading the same file into a
 // scratch table, as the reference rate. BENCH_FEATURES overrides 100000.
+// A second table splits each import into its phases (see ImportsServiceDeps.onPhase):
+// dry run = read (reader: decode, parse) + rows (per-row checks, COPY lines) + copy
+// (waiting on PostgreSQL's COPY) + checks (set-based half); commit = recheck (the
+// same checks inside the commit's transaction) + derive (derived columns' look-ups)
+// + write (the upserts with their change-log items) + log (the operation's row) +
+// finish (extent, coverage test, staging rows dropped, COMMIT) + coverage.
 import { execFileSync } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -12,6 +18,7 @@ import { createDatabase } from '../../server/src/db/client';
 import { createRegistryEvents } from '../../server/src/lib/events';
 import { createProvinceGuard } from '../../server/src/modules/geo/province-guard';
 import { createImportsService } from '../../server/src/modules/imports/imports.service';
+import { recomputeFullCoverage } from '../../server/src/modules/coverage/coverage.recompute';
 import { systemContext } from '../../server/src/context';
 import { runMigrations } from '../lib/migrations';
 
@@ -26,12 +33,22 @@ async function main() {
   const pool = database.pool;
   const carrier = `BENCH${Date.now().toString(36).toUpperCase()}`;
   await pool.query(`INSERT INTO carriers (code, name, legal_name, licence_kinds) VALUES ($1, $1, $1, '{mobile,fixed}')`, [carrier]);
+  const phases = new Map<string, Map<string, number>>();
   const service = createImportsService({
     pool,
     events: createRegistryEvents(),
     provinceGuard: createProvinceGuard(pool, 5000),
     limits: { maxBytes: 2 * 1024 ** 3, maxRows: 10_000_000 },
+    // As the server runs it: coverage once per commit, skipped when nothing it is computed from changed.
+    recomputeCoverage: recomputeFullCoverage,
+    onPhase: (jobId, phase, ms) => {
+      const job = phases.get(jobId) ?? new Map<string, number>();
+      job.set(phase, (job.get(phase) ?? 0) + ms);
+      phases.set(jobId, job);
+    },
   });
+  const PHASES = ['read', 'rows', 'copy', 'checks', 'recheck', 'derive', 'write', 'log', 'finish', 'coverage'];
+  const phaseLines: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
 
   // Points and short lines spread over Bắc Giang.
@@ -104,6 +121,8 @@ async function main() {
     const t2 = performance.now();
     if (committed.status !== 'committed') throw new Error(`${f.label}: ${committed.status} ${committed.message}`);
     const rate = N / ((t2 - t0) / 1000);
+    const job = phases.get(started.id) ?? new Map<string, number>();
+    phaseLines.push(`${f.label.padEnd(17)} | ${PHASES.map((p) => ((job.get(p) ?? 0) / 1000).toFixed(2).padStart(Math.max(p.length, 5))).join(' | ')}`);
 
     const table = `bench_ogr_${Date.now().toString(36)}`;
     const format = f.path.endsWith('.csv') ? ['-oo', 'X_POSSIBLE_NAMES=lon', '-oo', 'Y_POSSIBLE_NAMES=lat', '-oo', 'GEOM_POSSIBLE_NAMES=wkt', '-oo', 'KEEP_GEOM_COLUMNS=NO', '-a_srs', 'EPSG:4326'] : [];
@@ -117,6 +136,9 @@ async function main() {
     );
   }
   clearInterval(sampler);
+  console.log('\nphases, s (dry run: read … checks; commit: recheck … coverage)');
+  console.log(`file              | ${PHASES.map((p) => p.padStart(5)).join(' | ')}`);
+  for (const line of phaseLines) console.log(line);
   console.log(`load average at end (1, 5, 15 min): ${load()}`);
   // Leave nothing behind: the benchmark's rows and carrier.
   const c = await pool.query<{ id: number }>('SELECT id FROM carriers WHERE code = $1', [carrier]);

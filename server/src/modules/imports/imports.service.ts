@@ -68,6 +68,13 @@ export interface ImportsServiceDeps {
   heartbeatMs?: number;
   /** A job 'validating' or 'committing' without a heartbeat for this long was left by a process that stopped, ms. */
   staleAfterMs?: number;
+  /**
+   * Told how long each phase of a job took, ms (bench:import prints them): 'read' (the reader: upload,
+   * decoding, parsing), 'rows' (the per-row checks and COPY lines), 'copy' (waiting for PostgreSQL to take
+   * the COPY), 'checks' (the dry run's set-based half), then at commit 'recheck', 'derive', 'write',
+   * 'log', 'finish' and 'coverage'.
+   */
+  onPhase?: (jobId: string, phase: string, ms: number) => void;
 }
 
 export interface Upload {
@@ -213,6 +220,16 @@ export function createImportsService(deps: ImportsServiceDeps) {
   const staleAfterMs = deps.staleAfterMs ?? 120_000;
   const running = new Map<string, Promise<void>>();
   let lastSweep = 0;
+  const onPhase = deps.onPhase;
+  /** Reports the time since the last call for this job under `phase`. */
+  const phaseClock = (jobId: string) => {
+    let last = performance.now();
+    return (phase: string) => {
+      const now = performance.now();
+      onPhase?.(jobId, phase, now - last);
+      last = now;
+    };
+  };
 
   /**
    * Marks the job alive (summary.heartbeat) while this process works on it, so
@@ -488,8 +505,12 @@ export function createImportsService(deps: ImportsServiceDeps) {
       let lines: string[] = [];
       let buffered = 0;
       let lastProgress = Date.now();
+      let readMs = 0;
+      let rowsMs = 0;
+      let copyMs = 0;
       const flush = async () => {
         if (lines.length === 0) return;
+        const t = performance.now();
         copy.write(lines.join(''));
         lines = [];
         buffered = 0;
@@ -499,6 +520,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
           copy.once('drain', resolve);
           copy.once('error', reject);
         });
+        copyMs += performance.now() - t;
       };
       const jobPrefix = `${job.id}\t`;
       // Each row is staged with the action it takes when nothing in the registry or elsewhere in the file
@@ -509,7 +531,10 @@ export function createImportsService(deps: ImportsServiceDeps) {
           row.errors.length === 0 ? '[]' : copyValue(JSON.stringify(row.errors))
         }\t${row.blank ? 'skip_blank' : row.errors.length > 0 ? 'skip' : 'create'}\n`;
 
+      let t = performance.now();
       for await (const batch of recordsOf(format, limitBytes(upload.stream, limits.maxBytes), meta, openCellId)) {
+        const t1 = performance.now();
+        readMs += t1 - t;
         for (const record of batch) {
           rowsRead += 1;
           if (rowsRead > limits.maxRows) throw new ImportTooLargeError('rows', limits.maxRows);
@@ -517,16 +542,23 @@ export function createImportsService(deps: ImportsServiceDeps) {
           lines.push(text);
           buffered += text.length;
         }
+        rowsMs += performance.now() - t1;
         if (buffered > 1 << 20) await flush();
         if (Date.now() - lastProgress > progressMs) {
           lastProgress = Date.now();
           const r = await pool.query<{ status: string }>('UPDATE import_jobs SET rows_read = $2 WHERE id = $1 RETURNING status', [job.id, rowsRead]);
           if (r.rows[0]?.status === 'cancelled') throw new ConflictError('The import was cancelled');
         }
+        t = performance.now();
       }
       await flush();
+      const t2 = performance.now();
       copy.end();
       await copyDone;
+      copyMs += performance.now() - t2;
+      onPhase?.(job.id, 'read', readMs);
+      onPhase?.(job.id, 'rows', rowsMs);
+      onPhase?.(job.id, 'copy', copyMs);
     } catch (error) {
       clientBroken = true;
       const message = error instanceof Error ? error.message : String(error);
@@ -579,6 +611,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
 
   /** The set-based half of the dry run: references, existing objects, actions. */
   async function validate(jobId: string, spec: ImportAssetSpec, locale: Locale, openCellId: boolean): Promise<void> {
+    const phase = phaseClock(jobId);
     const client = await pool.connect();
     try {
       // Fresh statistics for the planner after a large COPY (autovacuum may not have run yet): the row
@@ -598,6 +631,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         [jobId, counts.rowsValid, counts.errorCount, JSON.stringify(counts.actions)],
       );
       await client.query('COMMIT');
+      phase('checks');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       await setStatus(jobId, 'failed', { message: error instanceof Error ? error.message : String(error) }, ['validating']);
@@ -651,6 +685,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
   }
 
   async function runCommit(ctx: RequestContext, id: string, spec: ImportAssetSpec, operationId: string, openCellId: boolean): Promise<void> {
+    const phase = phaseClock(id);
     const client = await pool.connect();
     let bbox: [number, number, number, number] | null = null;
     let written = 0;
@@ -668,12 +703,14 @@ export function createImportsService(deps: ImportsServiceDeps) {
         await purgeRows(id);
         return;
       }
+      phase('recheck');
       let sitesCreated = 0;
       // Derived columns' look-ups for the whole file (OpenCelliD creates sites: theirs too), then the
       // operation's change-log row id, which every object's item names.
       if (openCellId) await prepareDerived(client, id, IMPORT_ASSET_SPECS.sites);
       else await prepareDerived(client, id, spec);
       const changeId = await nextChangeId(client);
+      phase('derive');
       if (openCellId) {
         // The position groups that are no site yet become sites first; the cells then name them by id.
         sitesCreated = await createStagedSites(client, id, changeId, {
@@ -693,6 +730,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         written += result.created + result.updated;
         await pool.query('UPDATE import_jobs SET rows_written = $2 WHERE id = $1', [id, written]);
       }
+      phase('write');
       const job = await loadJob(id);
       // The import as one change-log operation; its objects are the items written above.
       await recordImportOperation(client, ctx, {
@@ -701,6 +739,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         jobId: id,
         after: { assetType: job.asset_type, objectType: spec.objectType, format: job.format, crs: job.crs, filename: job.filename, rowsWritten: written, actions: counts.actions },
       });
+      phase('log');
       bbox = await stagedExtent(client, id, spec);
       coverageAffected = openCellId || (COVERAGE_TYPES.has(spec.type) && written > 0 && (await touchesCoverage(client, id, spec)));
       await client.query(
@@ -720,6 +759,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
     } finally {
       client.release();
     }
+    phase('finish');
     if (written === 0) return;
     deps.events.emit('assets-changed', { layers: openCellId ? ['sites', spec.layer] : [spec.layer], bboxes: bbox ? [bbox] : [] });
     // Coverage once for the whole import, not per row; not at all when nothing it is computed from changed.
@@ -738,6 +778,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         await pool.query(`UPDATE import_jobs SET message = $2 WHERE id = $1`, [id, `Committed; the coverage recompute failed: ${(error as Error).message}`]);
       }
     }
+    phase('coverage');
   }
 
   /** Cancels a job before its commit; its staged rows are dropped. */
