@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash as digest, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
@@ -11,7 +11,8 @@ export const SESSION_COOKIE = 'registry_session';
 export const CSRF_HEADER = 'x-csrf-token';
 export const TOKEN_PREFIX = 'trk_';
 
-export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+// One-shot hash: createHash().update().digest() cost several times more per request (profiles).
+export const sha256 = (value: string) => digest('sha256', value, 'hex');
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
 declare module 'fastify' {

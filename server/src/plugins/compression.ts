@@ -28,6 +28,7 @@ type Encoding = 'br' | 'gzip';
 
 /** The encoding to answer an Accept-Encoding header with: br, else gzip, else none (q=0 refuses one). */
 export function pickEncoding(header: string): Encoding | null {
+  if (!/br|gzip|\*/i.test(header)) return null; // identity, deflate: nothing to parse
   let gzip = false;
   let any = false;
   for (const part of header.split(',')) {
