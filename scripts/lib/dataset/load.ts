@@ -15,6 +15,7 @@ import { DEMO_ACCOUNTS } from './demo-accounts';
 import { bboxOf, parseWkbMultiPolygon } from './geo';
 import { apportion, Rng } from './prng';
 import { readProvince, type Province } from './province-format';
+import { loadProvinceRoads } from './roads';
 import { GENERATOR_VERSION, generateInventory, villageAreaClass, type CommuneModel, type DistrictModel, type IdCounters, type VillageModel } from './synthetic';
 
 export const DEFAULT_PROVINCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'data', 'province');
@@ -159,6 +160,8 @@ export async function loadDataset(url: string, options: LoadOptions = {}): Promi
       ]);
       progress({ phase: 'indexes and keys' });
       await restoreDeferred([client], deferred);
+      const roads = await loadProvinceRoads(client, province.dir, result.metricSrid, !!options.reset, (phase) => progress({ phase }));
+      if (roads > 0) rows.roads = roads;
       // Identity sequences continue after the explicit ids written by COPY.
       for (const table of ['admin_units', 'admin_unit_mappings', 'villages', 'locations', 'carriers', 'sites', 'site_tenancies', 'sectors', 'fibre_routes', 'access_points', 'poles', 'manholes', 'conduits', 'trenches', 'occupancies', 'zones', 'kpi_targets', 'kpi_observations']) {
         await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce((SELECT max(id) FROM ${table}), 0) + 1, false)`);

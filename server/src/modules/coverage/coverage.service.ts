@@ -78,6 +78,7 @@ import {
   type Runner,
 } from './coverage.queries';
 import { loadModelContext, rangeWith, recomputeFullCoverage, recomputeSources, type FullRecomputeOptions, type IncrementalResult } from './coverage.recompute';
+import { ROAD_METHOD } from './coverage.roads';
 
 /** What a write tells the engine; see the contract above. */
 export interface CoverageChange {
@@ -114,8 +115,10 @@ export const MODEL_METHOD =
   'are not met (10–150 m, 10 m–5 km). Ranges beyond a model\'s distance limit are capped (":capped"); with no valid model the first ' +
   'is used with heights clamped (":extrapolated"). Footprint: a wedge across the beamwidth (omni: a disc), built in the metric CRS ' +
   '(UTM zone of the data) and stored in EPSG:4326. A location is covered by a technology when a footprint contains it (5G counts as ' +
-  '"4G or better"); FTTH-ready when an active access point with a free port lies within the drop distance (straight line). ' +
-  'A village meets its target when covered units / units reaches the threshold share of the most specific kpi_targets row, else target.threshold_share.';
+  '"4G or better"); FTTH-ready when an active access point with a free port lies within the drop distance: in a straight line when ' +
+  'ftth.road_network = 0, along the road network when 1 (see below). ' +
+  'A village meets its target when covered units / units reaches the threshold share of the most specific kpi_targets row, else target.threshold_share. ' +
+  ROAD_METHOD;
 
 export interface CoverageServiceDeps {
   pool: pg.Pool;
