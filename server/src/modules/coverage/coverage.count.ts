@@ -263,20 +263,68 @@ export function coverageDeltas(changed: Footprint[], before: Footprint[], after:
     if (row) row.deltaUnits += delta;
     else totals.set(k, { villageId, technology, carrierId, deltaUnits: delta });
   };
-  const carriersCovering = (set: Footprint[], technology: string, x: number, y: number) => {
-    const out = new Set<number>();
-    for (const f of set) if (f.technology === technology && !out.has(f.carrierId) && footprintContains(f, x, y)) out.add(f.carrierId);
-    return out;
+  // Per technology: its changed reaches; the reaches present in both states
+  // (the same objects in before and after: the caller parses each stored row
+  // once) and those only in one, each kept only where it meets the changed
+  // reaches' common box (only those can contain a location inside a changed
+  // reach). A location's carriers in a state are those of the common reaches
+  // plus those of the state's own; the common ones are looked up once, and
+  // not at all past the point where they already include every carrier the
+  // state-only reaches could add (nothing can differ then).
+  const inBefore = new Set(before);
+  const inAfter = new Set(after);
+  const groups = [...new Set(changed.map((f) => f.technology))].map((technology) => {
+    const mine = changed.filter((f) => f.technology === technology);
+    const box = {
+      minX: Math.min(...mine.map((f) => f.minX)),
+      minY: Math.min(...mine.map((f) => f.minY)),
+      maxX: Math.max(...mine.map((f) => f.maxX)),
+      maxY: Math.max(...mine.map((f) => f.maxY)),
+    };
+    const near = (f: Footprint) => f.technology === technology && f.minX <= box.maxX && f.maxX >= box.minX && f.minY <= box.maxY && f.maxY >= box.minY;
+    const onlyBefore = before.filter((f) => near(f) && !inAfter.has(f));
+    const onlyAfter = after.filter((f) => near(f) && !inBefore.has(f));
+    const carriers = [...new Set([...onlyBefore, ...onlyAfter].map((f) => f.carrierId))];
+    return { technology, changed: mine, common: before.filter((f) => near(f) && inAfter.has(f)), onlyBefore, onlyAfter, carriers };
+  });
+  // Carrier sets as small arrays, reused: a few carriers at most, no allocation per location.
+  const addCarriers = (set: Footprint[], x: number, y: number, out: number[]) => {
+    for (const f of set) if (!out.includes(f.carrierId) && footprintContains(f, x, y)) out.push(f.carrierId);
   };
-  const technologies = [...new Set(changed.map((f) => f.technology))];
+  const common: number[] = [];
+  const b: number[] = [];
+  const a: number[] = [];
   for (const l of locations) {
-    for (const technology of technologies) {
-      if (!changed.some((f) => f.technology === technology && footprintContains(f, l.x, l.y))) continue;
-      const b = carriersCovering(before, technology, l.x, l.y);
-      const a = carriersCovering(after, technology, l.x, l.y);
-      if ((a.size > 0) !== (b.size > 0)) add(l.v, technology, 0, a.size > 0 ? l.u : -l.u);
-      for (const c of a) if (!b.has(c)) add(l.v, technology, c, l.u);
-      for (const c of b) if (!a.has(c)) add(l.v, technology, c, -l.u);
+    for (const g of groups) {
+      let inChanged = false;
+      for (const f of g.changed) {
+        if (footprintContains(f, l.x, l.y)) {
+          inChanged = true;
+          break;
+        }
+      }
+      if (!inChanged) continue;
+      common.length = 0;
+      let settled = false;
+      for (const f of g.common) {
+        if (!common.includes(f.carrierId) && footprintContains(f, l.x, l.y)) {
+          common.push(f.carrierId);
+          if (g.carriers.every((c) => common.includes(c))) {
+            settled = true;
+            break;
+          }
+        }
+      }
+      if (settled) continue;
+      b.length = 0;
+      b.push(...common);
+      addCarriers(g.onlyBefore, l.x, l.y, b);
+      a.length = 0;
+      a.push(...common);
+      addCarriers(g.onlyAfter, l.x, l.y, a);
+      if ((a.length > 0) !== (b.length > 0)) add(l.v, g.technology, 0, a.length > 0 ? l.u : -l.u);
+      for (const c of a) if (!b.includes(c)) add(l.v, g.technology, c, l.u);
+      for (const c of b) if (!a.includes(c)) add(l.v, g.technology, c, -l.u);
     }
   }
   return [...totals.values()].filter((d) => d.deltaUnits !== 0);

@@ -457,7 +457,13 @@ export function editChanges(rows: ContributorWkb[], locations: { v: number; u: n
     changed.push({ old: o, new: n, technology: (o ?? n)!.technology });
   }
   if (changed.length === 0) return null;
-  const fp = (r: ContributorWkb) => footprintFromWkb(r.technology, r.carrierId, r.wkb);
+  // Each row parsed once (the 'now' rows serve both states).
+  const parsed = new Map<ContributorWkb, Footprint>();
+  const fp = (r: ContributorWkb) => {
+    let f = parsed.get(r);
+    if (!f) parsed.set(r, (f = footprintFromWkb(r.technology, r.carrierId, r.wkb)));
+    return f;
+  };
   const changedReaches = changed.flatMap((c) => [c.old, c.new]).filter((r): r is ContributorWkb => r !== null).map(fp);
   const technologies = new Set(changed.map((c) => c.technology));
   const oldIds = new Set([...olds.values()].map((r) => r.id));
