@@ -350,9 +350,9 @@ async function runHttp(name: string, server: BenchServer, prefix: string, tiles:
   const serverCpu = processCpuMs(server.pid) - serverCpu0;
   const clientCpu = ownCpuMs() - clientCpu0;
   const databaseCpu1 = await server.databaseCpu();
-  // A backend that came or went during the window spoils the sum: no figure then.
-  const sameBackends = databaseCpu0.size === databaseCpu1.size && [...databaseCpu0.keys()].every((pid) => databaseCpu1.has(pid));
-  const databaseCpu = sameBackends ? [...databaseCpu1].reduce((t, [pid, ms]) => t + ms - databaseCpu0.get(pid)!, 0) : undefined;
+  // A backend opened during the window counts whole; one that went away during it leaves no figure.
+  const lost = [...databaseCpu0.keys()].some((pid) => !databaseCpu1.has(pid));
+  const databaseCpu = lost ? undefined : [...databaseCpu1].reduce((t, [pid, ms]) => t + ms - (databaseCpu0.get(pid) ?? 0), 0);
   agent.destroy();
   await Promise.all(workers.map((worker) => worker.terminate()));
   const answers: [Tile, { status: number; body: Buffer; encoding: string | undefined }][] = [];

@@ -8,6 +8,7 @@ import { createOpenDataFixture, createTestToken, DENSE_POINT, FAR_POINT, SECRET_
 import { findLayer, LAYERS } from '../layers/catalogue';
 import { layerTileTemplate, runTileQuery, tileStatement } from './tiles.queries';
 import { bboxesIntersect, TileCache, tileBBox } from './tile-cache';
+import { createTileService } from './tiles.service';
 
 const db = testDatabase();
 let app: FastifyInstance;
@@ -246,6 +247,21 @@ describe('vector tiles', () => {
     const plain = await app.inject({ method: 'GET', url: `/tiles/sites/${t.z}/${t.x}/${t.y}.mvt` });
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.rawPayload.equals(gunzipSync(first.rawPayload))).toBe(true);
+  });
+
+  it('a cached tile holds its own gzip bytes, not the larger buffer gzip wrote them into (the cache counts only the bytes)', async () => {
+    const service = createTileService({ pool: db.pool, cacheBytes: 1024 * 1024 });
+    for (const z of [12, 13, 14]) {
+      const t = tileOf(DENSE_POINT[0], DENSE_POINT[1], z);
+      const tile = await service.getTile({ source: 'sites', ...t, actor: { kind: 'public' } });
+      expect(tile.empty).toBe(false);
+      expect(gunzipSync(tile.gzip).length).toBeGreaterThan(tile.gzip.length);
+      // At most Node's shared 8 kB slab for small buffers, or about the bytes themselves (zlib's default 16 kB chunk held 16 kB per small tile).
+      expect(tile.gzip.buffer.byteLength, `z${z}: ${tile.gzip.length} bytes`).toBeLessThanOrEqual(Math.max(8192, Math.ceil(tile.gzip.length * 1.25)));
+      const again = await service.getTile({ source: 'sites', ...t, actor: { kind: 'public' } });
+      expect(again.cacheHit).toBe(true);
+      expect(again.gzip.equals(tile.gzip)).toBe(true);
+    }
   });
 
   it('an edit changes the affected tiles at every zoom and leaves a far tile cached', async () => {
