@@ -82,8 +82,14 @@ export interface BuildAppOptions {
 export async function buildApp({ config, database, logger }: BuildAppOptions): Promise<FastifyInstance> {
   const loggerOptions = logger ?? { level: config.LOG_LEVEL };
   const app = Fastify({
-    // JSON lines to stdout in batches (one write per batch, not per line) unless a stream or transport is given.
-    logger: typeof loggerOptions === 'object' && !('stream' in loggerOptions) && !('transport' in loggerOptions) ? { ...loggerOptions, stream: bufferedStdout() } : loggerOptions,
+    // JSON lines to stdout in batches (one write per batch, not per line) unless a stream or transport is given;
+    // a silent logger is none at all (Fastify would still build a child logger for every request).
+    logger:
+      typeof loggerOptions !== 'object' || 'stream' in loggerOptions || 'transport' in loggerOptions
+        ? loggerOptions
+        : loggerOptions.level === 'silent'
+          ? false
+          : { ...loggerOptions, stream: bufferedStdout() },
     // One access-log line per request (plugins/access-log.ts) instead of Fastify's two.
     logController: new AccessLog(),
     bodyLimit: config.BODY_LIMIT_BYTES,
