@@ -55,8 +55,10 @@ export async function listChanges(db: Queryable, query: HistoryQuery) {
   logWhere.push(...header);
   itemWhere.push(...header);
   const whereOf = (parts: string[]) => (parts.length ? `WHERE ${parts.join(' AND ')}` : '');
+  // Items are counted without their operation's row when no filter reads it.
+  const itemsFrom = header.length > 0 ? 'change_log_items i JOIN change_log c ON c.id = i.change_id' : 'change_log_items i';
   const countSql = `SELECT (SELECT count(*) FROM change_log c ${whereOf(logWhere)})
-                         + (SELECT count(*) FROM change_log_items i JOIN change_log c ON c.id = i.change_id ${whereOf(itemWhere)}) AS n`;
+                         + (SELECT count(*) FROM ${itemsFrom} ${whereOf(itemWhere)}) AS n`;
   const countValues = [...params.values];
   const cursor = decodeCursor(query.cursor);
   if (cursor) both((a) => `${a}.id < ${p(cursor.id)}`);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BBox } from '@registry/shared/geo/geometry';
-import type { CreateImportFields } from '@registry/shared/schemas/imports';
+import { IMPORT_ASSET_SPECS, type CreateImportFields } from '@registry/shared/schemas/imports';
 import { buildTestApp, createTestCarrier, createTestUser, loginHeaders, testDatabase, unique } from '../../../test/helpers';
 import { ensureProvince } from '../../../test/registry-fixtures';
 import type { RequestContext } from '../../context';
@@ -14,6 +14,7 @@ import type { ProvinceGuard } from '../geo/province-guard';
 import { ImportTooLargeError } from './import-errors';
 import { importLimits } from './imports.routes';
 import { createImportsService } from './imports.service';
+import { touchesCoverage } from './imports.queries';
 import { createHistoryService } from '../history/history.service';
 import { sitesResource } from '../sites/sites.descriptor';
 import { toEwkbHex, toEwkt } from './row-normalizer';
@@ -143,6 +144,40 @@ describe('CSV import, dry run then commit', () => {
     // Another carrier's user does not read it.
     const b = await createTestUser(db.pool, 'carrier', carrierB.id);
     await expect(history.forObject(sitesResource, ctxOf(b.id, b.username, 'carrier', carrierB.id), id)).rejects.toThrow();
+  });
+
+  it('recomputes coverage only when the import changes what coverage is computed from', async () => {
+    const s = unique('cov');
+    const sites = ['code,structure_type,height_m,lon,lat', `${s}-1,rooftop,12,106.2,21.3`, `${s}-2,monopole,30,106.21,21.31`].join('\n');
+    const affects = async (csv: string, assetType: CreateImportFields['assetType'] = 'sites') => {
+      const job = await dryRun(carrierUserA, { assetType }, assetType === 'sites' ? 'sites.csv' : 'routes.csv', csv);
+      expect(job.errorCount).toBe(0);
+      const client = await db.pool.connect();
+      try {
+        return await touchesCoverage(client, job.id, IMPORT_ASSET_SPECS[assetType as 'sites']);
+      } finally {
+        client.release();
+        await service.cancel(carrierUserA, job.id);
+      }
+    };
+    // New sites carry no sectors: nothing to recompute.
+    expect(await affects(sites)).toBe(false);
+    const created = await commitAndWait(carrierUserA, (await dryRun(carrierUserA, {}, 'sites.csv', sites)).id);
+    expect(created.status).toBe('committed');
+    // Moving a site without sectors changes no coverage either; moving one that carries a sector does.
+    const moved = sites.replace('106.2,21.3', '106.205,21.3').replace('106.21,21.31', '106.215,21.31');
+    expect(await affects(moved)).toBe(false);
+    const siteId = (await db.pool.query<{ id: number }>('SELECT id FROM sites WHERE code = $1', [`${s}-2`])).rows[0]!.id;
+    await db.pool.query(
+      `INSERT INTO sectors (site_id, carrier_id, code, technology, band_mhz, azimuth_deg, beamwidth_deg, antenna_height_m, status)
+       VALUES ($1, $2, $3, '4G', 1800, 0, 360, 30, 'active')`,
+      [siteId, carrierA.id, `${s}-sec`],
+    );
+    expect(await affects(moved)).toBe(true);
+    // Only the updated rows count: the same file without the site that carries the sector changes nothing.
+    expect(await affects(moved.split('\n').slice(0, 2).join('\n'))).toBe(false);
+    // Routes: a new one has no access points.
+    expect(await affects(`code,kind,placement,fibre_count,wkt\n${s}-r,access,aerial,24,"LINESTRING(106.2 21.3,106.21 21.31)"`, 'fibre-routes')).toBe(false);
   });
 
   it('commits nothing when one row among good ones is bad, and says which field', async () => {
