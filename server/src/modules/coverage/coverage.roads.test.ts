@@ -23,7 +23,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { pgRunner } from './coverage.queries';
 import { recomputeFullWith, recomputeSources } from './coverage.recompute';
-import { buildRoadNetwork, insertRoads, reachedPieces, roadGraph, setRoadMode } from './coverage.roads';
+import { buildRoadNetwork, insertRoads, loadRoadFile, reachedPieces, roadGraph, setRoadMode } from './coverage.roads';
 import { SRID, X0, Y0, accessPoint, baseFixture, coverageRows, covered, inRollback, pointSql, squareVillage } from './coverage.fixtures';
 
 let pool: pg.Pool;
@@ -99,10 +99,10 @@ describe('FTTH drop distance along the road network', () => {
         [v],
       );
       expect(ready.rows.map((r) => r.code)).toEqual([`roads-p2-${v}`, `roads-p3-${v}`]);
-      // The footprint: the buffer of the 150 m leg by 50 m, π·50² + 150·100 = 22 854 m² (polygonised: a little less).
+      // The footprint: the buffer of the 150 m leg by 50 m, 150·100 + π·50² = 22 854 m²; its two end caps are drawn
+      // in 15° steps (a 24-gon: 12·50²·sin 15° = 7 764.6 m² instead of 7 854.0), so 22 764.6 m².
       const area = await client.query<{ a: number }>(`SELECT ST_Area(ST_Transform(reach, ${SRID})) AS a FROM coverage_contributors WHERE technology = 'FTTH'`);
-      expect(area.rows[0]!.a).toBeGreaterThan(22_830);
-      expect(area.rows[0]!.a).toBeLessThan(22_854);
+      expect(area.rows[0]!.a).toBeCloseTo(150 * 100 + 12 * 50 ** 2 * Math.sin(Math.PI / 12), 0);
       // Switched back to the straight line: 5 again.
       await setRoadMode(pgRunner(client), false);
       await recomputeFullWith(client);
@@ -199,6 +199,42 @@ describe('road footprint cache', () => {
       expect(await ftth(client, v)).toBe(4);
       const after = await client.query<{ key: string }>('SELECT key FROM coverage_road_reach_cache WHERE id = $1', [ap]);
       expect(after.rows[0]!.key).not.toBe(cached.rows[0]!.key);
+    }));
+});
+
+describe('loadRoadFile', () => {
+  it('keeps each road\'s attribution (its own, else the collection\'s), skips non-lines and invalid lines, and switches the road mode on', () =>
+    inRollback(pool, async (client) => {
+      await baseFixture(client);
+      const db = pgRunner(client);
+      await client.query(`UPDATE coverage_parameters SET value = 0 WHERE key = 'ftth.road_network'`);
+      const line = JSON.parse(await lineGeoJson(client, [[0, 0], [150, 0]])) as unknown;
+      const doc = {
+        type: 'FeatureCollection',
+        source: 'OpenStreetMap contributors',
+        licence: 'ODbL 1.0',
+        features: [
+          { type: 'Feature', properties: { highway: 'tertiary', name: 'ĐT 293' }, geometry: line },
+          { type: 'Feature', properties: { class: 'track', source: 'survey 2024', licence: 'CC-BY 4.0' }, geometry: JSON.parse(await lineGeoJson(client, [[0, 10], [0, 80]])) as unknown },
+          { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [106, 21.3] } },
+          { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[106, 21.3], [106, 21.3]] } },
+        ],
+      };
+      await client.query('DELETE FROM roads');
+      const summary = await loadRoadFile(db, JSON.stringify(doc), SRID, { replace: false, source: 'file.geojson' });
+      expect(summary).toMatchObject({ inserted: 2, skipped: 2, replaced: 0, vertices: 4, edges: 2 });
+      const rows = await client.query<{ class: string; name: string | null; source: string; licence: string | null }>('SELECT class, name, source, licence FROM roads ORDER BY id');
+      expect(rows.rows).toEqual([
+        { class: 'tertiary', name: 'ĐT 293', source: 'OpenStreetMap contributors', licence: 'ODbL 1.0' },
+        { class: 'track', name: null, source: 'survey 2024', licence: 'CC-BY 4.0' },
+      ]);
+      const mode = await client.query<{ value: number }>(`SELECT value FROM coverage_parameters WHERE key = 'ftth.road_network'`);
+      expect(mode.rows[0]!.value).toBe(1);
+      // --replace with an empty collection: no road left, back to the straight line.
+      const empty = await loadRoadFile(db, JSON.stringify({ type: 'FeatureCollection', features: [] }), SRID, { replace: true });
+      expect(empty).toMatchObject({ inserted: 0, replaced: 2, edges: 0 });
+      expect((await client.query<{ value: number }>(`SELECT value FROM coverage_parameters WHERE key = 'ftth.road_network'`)).rows[0]!.value).toBe(0);
+      await expect(loadRoadFile(db, '{"type": "Feature"}', SRID, { replace: false })).rejects.toThrow(/FeatureCollection/);
     }));
 });
 

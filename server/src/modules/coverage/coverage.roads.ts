@@ -26,8 +26,8 @@
 // (ST_LineSubstring), buffers them by L in the metric CRS and stores the
 // polygons in coverage_{build,edit}_road_reaches, from which the contributor
 // rows are written (coverage.queries.ts: contributorsSql). Exact up to the
-// buffer's arc polygonisation (quarter circles in ceil(90 / arc step)
-// segments: 5° → at most L·(1 − cos 2.5°) = 0.05 m inside for L = 50 m),
+// buffer's arc polygonisation (arcs in steps of the arc step parameter but at
+// least 15°: at most L·(1 − cos 7.5°) = 0.43 m inside for L = 50 m),
 // the nearest-road snap (the nearest road piece, not the one giving the
 // shortest path) and the network's junctions (roads meet where they cross or
 // share a point to 1 cm; grade separation is not modelled).
@@ -66,7 +66,8 @@ export const ROAD_METHOD =
   'With ftth.road_network = 1 (set by npm run data:roads) the FTTH drop is measured along the road network: a house is FTTH-ready when ' +
   'the cable path (straight from the access point to its nearest road, then along the roads) reaches a point q with path length + |q − house| ≤ ' +
   'ftth.drop_distance_m and |q − house| ≤ ftth.road_lateral_m; the footprint is the buffer by ftth.road_lateral_m of the path within ' +
-  'drop − lateral (exact up to the arc polygonisation, ≤ 0.05 m for 50 m at 5°); an access point farther than drop − lateral from every ' +
+  'drop − lateral (exact up to the arc polygonisation in steps of at least 15°: ≤ 0.43 m inside for 50 m; crossing roads are joined, ' +
+  'grade separation is not modelled); an access point farther than drop − lateral from every ' +
   'road reaches only the houses within ftth.road_lateral_m of itself.';
 
 /**
