@@ -375,7 +375,7 @@ export async function swapEditRows(
   db: Runner,
   e: { sectorIds: number[]; accessPointIds: number[]; discWkt: string; srid: number; derived: DerivedFootprint[]; log: boolean; siteIds: number[]; routeIds: number[] },
 ): Promise<EditSwap> {
-  const rows = await db.query<ContributorWkb & { v: number | null; u: number | null; x: number | null; y: number | null }>(
+  const rows = await db.query<ContributorWkb>(
     `WITH
      f AS MATERIALIZED (
        SELECT d.id, d.range_m, d.model,
@@ -419,14 +419,15 @@ export async function swapEditRows(
        SELECT DISTINCT ON (l.id) l.village_id AS v, l.units AS u, l.xy[0] AS x, l.xy[1] AS y
          FROM boxes JOIN locations l ON l.xy <@ box(boxes.b)
         ORDER BY l.id)
-     SELECT 'old' AS side, id::text AS id, kind, source_id AS "sourceId", technology, carrier_id AS "carrierId", ST_AsBinary(reach) AS wkb,
-            NULL::int AS v, NULL::int AS u, NULL::float8 AS x, NULL::float8 AS y FROM old
+     SELECT 'old' AS side, id::text AS id, kind, source_id AS "sourceId", technology, carrier_id AS "carrierId", ST_AsBinary(reach) AS wkb FROM old
      UNION ALL
-     SELECT 'new', NULL, kind, source_id, technology, carrier_id, ST_AsBinary(reach), NULL, NULL, NULL, NULL FROM new
+     SELECT 'new', NULL, kind, source_id, technology, carrier_id, ST_AsBinary(reach) FROM new
      UNION ALL
-     SELECT 'now', id::text, kind, source_id, technology, carrier_id, ST_AsBinary(reach), NULL, NULL, NULL, NULL FROM near
+     SELECT 'now', id::text, kind, source_id, technology, carrier_id, ST_AsBinary(reach) FROM near
      UNION ALL
-     SELECT 'loc', NULL, NULL, NULL, NULL, NULL, NULL, v, u, x, y FROM loc`,
+     -- The locations packed into one value (24 bytes each, big-endian: village,
+     -- units, x, y as float8 bits): one row to parse instead of ~1,000.
+     SELECT 'loc', NULL, NULL, NULL, NULL, NULL, string_agg(int4send(v) || int4send(u) || float8send(x) || float8send(y), ''::bytea) FROM loc`,
     [
       e.sectorIds,
       e.accessPointIds,
@@ -445,8 +446,10 @@ export async function swapEditRows(
   const contributors: ContributorWkb[] = [];
   const locations: EditSwap['locations'] = [];
   for (const row of rows) {
-    if ((row.side as string) === 'loc') locations.push({ v: row.v!, u: row.u!, x: row.x!, y: row.y! });
-    else contributors.push({ side: row.side, id: row.id, kind: row.kind, sourceId: row.sourceId, technology: row.technology, carrierId: row.carrierId, wkb: row.wkb });
+    if ((row.side as string) === 'loc') {
+      const b = row.wkb as Buffer | null;
+      for (let o = 0; b && o + 24 <= b.length; o += 24) locations.push({ v: b.readInt32BE(o), u: b.readInt32BE(o + 4), x: b.readDoubleBE(o + 8), y: b.readDoubleBE(o + 16) });
+    } else contributors.push({ side: row.side, id: row.id, kind: row.kind, sourceId: row.sourceId, technology: row.technology, carrierId: row.carrierId, wkb: row.wkb });
   }
   return { contributors, locations };
 }
