@@ -83,6 +83,12 @@ export interface ClassifyOptions {
   skipRefs?: boolean;
   /** Columns not required on create although the spec requires them. */
   optional?: readonly string[];
+  /**
+   * The run inside a commit, over rows the dry run passed: what depends only on the file (a key twice in
+   * it, an invalid geometry) cannot have changed since, so the window over keys and the validity test are
+   * left out; references, targets and "unchanged" are decided again against the data as it is now.
+   */
+  recheck?: boolean;
 }
 
 export async function classifyStagedRows(client: Queryable, jobId: string, spec: ImportAssetSpec, locale: Locale, options: ClassifyOptions = {}): Promise<void> {
@@ -112,7 +118,7 @@ export async function classifyStagedRows(client: Queryable, jobId: string, spec:
     .map((c) => `AND (NOT s.data ? ${literal(c)} OR r.${ident(c)} IS NOT DISTINCT FROM t.${ident(c)})`)
     .join(' ');
   const geomSame = table.geomColumn ? `AND (s.geom IS NULL OR ST_HausdorffDistance(t.${table.geomColumn}, s.geom) < 1e-7)` : '';
-  const invalid = table.geomColumn ? `CASE WHEN s.geom IS NOT NULL AND NOT ST_IsValid(s.geom) THEN ST_IsValidReason(s.geom) END` : 'NULL::text';
+  const invalid = table.geomColumn && !options.recheck ? `CASE WHEN s.geom IS NOT NULL AND NOT ST_IsValid(s.geom) THEN ST_IsValidReason(s.geom) END` : 'NULL::text';
   // Required columns, checked for rows that create: one CASE per column rather than a subquery per row.
   const missing = required.map(
     (f) => `|| CASE WHEN k.target_id IS NULL AND NOT k.data ? ${literal(f)} THEN jsonb_build_array(${errorJson(f, 'required', '$4::text')}) ELSE '[]'::jsonb END`,
@@ -137,7 +143,7 @@ export async function classifyStagedRows(client: Queryable, jobId: string, spec:
                 ${missing.join('\n                ')} AS errors
            FROM (
              SELECT s.row_no, s.data, s.errors, t.id AS target_id,
-                    row_number() OVER (PARTITION BY ${keyPartition(table)} ORDER BY s.row_no) AS nth,
+                    ${options.recheck ? '1' : `row_number() OVER (PARTITION BY ${keyPartition(table)} ORDER BY s.row_no)`} AS nth,
                     ${invalid} AS invalid_reason,
                     (t.id IS NOT NULL ${sameColumns} ${geomSame}) AS same
                FROM import_rows s LEFT JOIN ${table.table} t ON ${keyMatch(table)}

@@ -695,7 +695,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       await client.query(SET_LOCAL_FOR_BULK);
       // Actions again, against the data as it is now, inside the transaction (every action is recomputed).
       if (openCellId) await resolveStagedSiteCodes(client, id);
-      await classifyStagedRows(client, id, spec, ctx.locale, openCellId ? OPENCELLID_CLASSIFY : {});
+      await classifyStagedRows(client, id, spec, ctx.locale, { ...(openCellId ? OPENCELLID_CLASSIFY : {}), recheck: true });
       const counts = await countStagedRows(client, id);
       if (counts.errorCount > 0) {
         await client.query('ROLLBACK');
