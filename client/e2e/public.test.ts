@@ -16,6 +16,11 @@ describe('public map', () => {
     await page.goto('/');
     const count = await waitForVillages(page);
     expect(count).toBeGreaterThan(50);
+    // The boundaries and labels, held back until the first village tile is in, are drawn too.
+    await expect
+      .poll(() => page.evaluate(() => window.__registryMap!.map.queryRenderedFeatures({ layers: ['province-line', 'districts-line'] }).length), EVENTUALLY)
+      .toBeGreaterThan(0);
+    expect(await page.evaluate(() => window.__registryMap!.map.getLayoutProperty('province-fill', 'visibility') ?? 'visible')).toBe('visible');
     await expect.poll(() => page.evaluate(() => document.documentElement.lang), EVENTUALLY).toBe('vi');
     await expect.poll(() => page.getByRole('navigation').first().textContent(), EVENTUALLY).toContain('Bản đồ');
     await expect.poll(() => page.getByTestId('synthetic-badge').textContent(), EVENTUALLY).toContain('Dữ liệu minh họa tổng hợp');

@@ -92,6 +92,8 @@ export class RegistryMap {
   private destroyed = false;
   private villagesDrawn = false;
   private waitingForVillages = false;
+  /** Basemap layers held hidden until the first village tile is in (see holdBasemap). */
+  private heldBasemap: string[] = [];
 
   constructor(private readonly options: RegistryMapOptions) {
     this.origin = options.origin;
@@ -129,6 +131,7 @@ export class RegistryMap {
       if (!/404|Not Found|AbortError/i.test(message)) this.options.onError(message);
     });
     this.setupCandidateDrag();
+    this.releaseBasemapWithVillages();
     this.ready = new Promise((resolve) => this.map.once('load', () => resolve()));
     if (!camera && options.bounds) {
       this.provinceBounds = options.bounds;
@@ -148,9 +151,10 @@ export class RegistryMap {
   private ownStyle(overExternal: boolean): StyleSpecification {
     // Under the coverage choropleth the neutral village fill is never seen: hidden, its polygons
     // are not even tessellated by the workers (half the first view's parsing).
+    const hidden = (l: LayerSpecification): LayerSpecification => (l.type === 'background' ? l : { ...l, layout: { ...l.layout, visibility: 'none' } });
     const fills = basemapFillLayers()
       .filter((l) => !overExternal || l.id === NEUTRAL_VILLAGES)
-      .map((l): LayerSpecification => (l.id === NEUTRAL_VILLAGES && this.overlays.has('coverage') && l.type === 'fill' ? { ...l, layout: { ...l.layout, visibility: 'none' } } : l));
+      .map((l): LayerSpecification => (l.id === NEUTRAL_VILLAGES && this.overlays.has('coverage') ? hidden(l) : l));
     const sources: StyleSpecification['sources'] = {
       [BASEMAP_SOURCE]: { type: 'vector', tiles: [this.tileUrl('basemap')], minzoom: 5, maxzoom: 14 },
       [VILLAGES_SOURCE]: { type: 'vector', tiles: [this.tileUrl('villages')], minzoom: VILLAGES_MIN_ZOOM, maxzoom: 14 },
@@ -170,8 +174,36 @@ export class RegistryMap {
       if (this.carrier) sources[CARRIER_SOURCE] = { type: 'vector', tiles: [this.carrierTileUrl()], minzoom: VILLAGES_MIN_ZOOM, maxzoom: 14 };
       coverage.push(coverageLayer(this.coverageSource(), this.mode));
     }
-    const layers: LayerSpecification[] = [...fills, ...coverage, ...basemapLineLayers(), ...gapLayers(), ...plannerLayers(), ...basemapLabelLayers()];
+    // With the choropleth on, the basemap's boundaries and labels wait for the first village
+    // tile (their source has no visible layer until then, so its tiles are not even requested):
+    // one worker parses every tile in arrival order, and at national scale the six basemap tiles
+    // of the first view (boundaries to tessellate, labels to shape with glyphs drawn on the main
+    // thread) came back first and held the first village tile back by their parsing time.
+    const basemap = [...fills.filter((l) => l.type !== 'background' && l.id !== NEUTRAL_VILLAGES), ...basemapLineLayers(), ...basemapLabelLayers()];
+    this.heldBasemap = coverage.length > 0 && !overExternal ? basemap.map((l) => l.id) : [];
+    const held = (l: LayerSpecification) => (this.heldBasemap.includes(l.id) ? hidden(l) : l);
+    const layers: LayerSpecification[] = [...fills.map(held), ...coverage, ...basemapLineLayers().map(held), ...gapLayers(), ...plannerLayers(), ...basemapLabelLayers().map(held)];
     return { version: 8, sources, layers };
+  }
+
+  /**
+   * Shows the held basemap layers once a village coverage tile has been loaded, or once the map
+   * is idle without one (coverage switched off, or no village in the view).
+   */
+  private releaseBasemapWithVillages(): void {
+    if (this.heldBasemap.length === 0) return;
+    const release = () => {
+      this.map.off('sourcedata', onData);
+      this.map.off('idle', release);
+      const ids = this.heldBasemap;
+      this.heldBasemap = [];
+      if (!this.destroyed) this.setVisible(ids, true);
+    };
+    const onData = (e: { sourceId: string; tile?: unknown }) => {
+      if (e.tile && (e.sourceId === VILLAGES_SOURCE || e.sourceId === CARRIER_SOURCE)) release();
+    };
+    this.map.on('sourcedata', onData);
+    this.map.on('idle', release);
   }
 
   /** The external style's sources and layers under ours; its glyph server is dropped so every label is drawn locally. */
