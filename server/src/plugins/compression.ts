@@ -2,9 +2,6 @@ import { pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-// The `compress` route option keeps its type from @fastify/compress's declarations; `compress: false`
-// (a route whose replies are already compressed, or must not be) is honoured.
-import type {} from '@fastify/compress';
 
 // Response compression, replacing @fastify/compress (whose three hooks ran on
 // every request, also for clients that asked for none): one synchronous
@@ -48,6 +45,8 @@ function addVary(reply: FastifyReply) {
   else if (!/(^|,)\s*(accept-encoding|\*)\s*(,|$)/i.test(String(vary))) reply.header('vary', `${String(vary)}, Accept-Encoding`);
 }
 
+// A route whose replies are already compressed, or must not be, says so in
+// its config: `{ config: { compress: false } }`.
 declare module 'fastify' {
   interface FastifyContextConfig {
     compress?: false;
@@ -56,9 +55,6 @@ declare module 'fastify' {
 
 export default fp(async function compression(app: FastifyInstance, options: CompressionOptions) {
   const threshold = options.threshold ?? 1024;
-  app.addHook('onRoute', (route) => {
-    if (route.compress === false) route.config = { ...route.config, compress: false };
-  });
   app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload?: unknown) => void) => {
     const accept = request.headers['accept-encoding'];
     if (!accept || payload === null || payload === undefined) return done(null, payload);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   app.get('/test/big', async (_request, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify({ text: 'x'.repeat(5000) })));
   app.get('/test/small', async (_request, reply) => reply.type('application/json; charset=utf-8').send('{"ok":true}'));
   app.get('/test/binary', async (_request, reply) => reply.type('application/vnd.mapbox-vector-tile').send(Buffer.alloc(5000, 1)));
-  app.get('/test/precompressed', { compress: false }, async (_request, reply) => reply.type('text/plain').send('y'.repeat(5000)));
+  app.get('/test/precompressed', { config: { compress: false } }, async (_request, reply) => reply.type('text/plain').send('y'.repeat(5000)));
   await app.ready();
 });
 

@@ -66,7 +66,7 @@ export default async function tilesRoutes(app: FastifyInstance, options: { servi
         params: z.object({ source: z.string(), z: z.string(), x: z.string(), y: z.string() }),
         querystring: z.object({ carrier: z.string().optional(), date: z.string().optional() }),
       },
-      compress: false,
+      config: { compress: false },
     },
     async (request, reply) => {
       const { source, z: zoom, x, y } = request.params;
