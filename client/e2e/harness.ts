@@ -50,9 +50,10 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-export async function startServer(): Promise<Server> {
-  if (!existsSync(join(CLIENT_DIST, 'index.html'))) throw new Error('client/dist is missing: `npm test` builds the client first (or run `npm run build`)');
-  const config = loadConfig({}, { DATABASE_URL: testDatabaseUrl(), CLIENT_DIST, PORT: '0', LOG_LEVEL: 'silent' });
+/** The API server with the built client on a free loopback port (the test database and client/dist unless told). */
+export async function startServer(databaseUrl = testDatabaseUrl(), clientDist = CLIENT_DIST): Promise<Server> {
+  if (!existsSync(join(clientDist, 'index.html'))) throw new Error(`${clientDist} is missing: \`npm test\` builds the client first (or run \`npm run build\`)`);
+  const config = loadConfig({}, { DATABASE_URL: databaseUrl, CLIENT_DIST: clientDist, PORT: '0', LOG_LEVEL: 'silent' });
   const app = await buildApp({ config, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

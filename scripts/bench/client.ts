@@ -18,12 +18,9 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { chromium, type Browser } from 'playwright-core';
-import { buildApp } from '../../server/src/app';
-import { loadConfig } from '../../server/src/config';
-import { CHROMIUM_ARGS } from '../../client/e2e/harness';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, startServer } from '../../client/e2e/harness';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // BENCH_CLIENT_DIST: another build of the client to compare (default client/dist).
@@ -88,10 +85,8 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 async function measure(label: string, url: string, browser: Browser): Promise<boolean> {
-  const config = loadConfig({}, { DATABASE_URL: url, CLIENT_DIST, PORT: '0', LOG_LEVEL: 'silent' });
-  const app = await buildApp({ config, logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const server = await startServer(url, CLIENT_DIST);
+  const { baseUrl } = server;
   const villageMs: number[] = [];
   const panelMs: number[] = [];
   try {
@@ -119,7 +114,7 @@ async function measure(label: string, url: string, browser: Browser): Promise<bo
       await planner.close();
     }
   } finally {
-    await app.close();
+    await server.close();
   }
   const line = (name: string, xs: number[], target: number) =>
     `  ${name.padEnd(34)} median ${median(xs).toFixed(0).padStart(5)} ms   max ${max(xs).toFixed(0).padStart(5)} ms   target < ${target} ms   ${median(xs) < target ? 'ok' : 'OVER'}`;
@@ -134,7 +129,7 @@ async function main() {
   const province = process.env.BENCH_PROVINCE_URL ?? process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
   // npm run data:synthetic writes registry_data_national by default.
   const nationalCandidates = [process.env.BENCH_NATIONAL_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry_data_national'];
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchBrowser();
   let ok = true;
   try {
     console.log(`client benchmark: ${RUNS} cold loads per measure, headless Chromium (SwiftShader WebGL), loopback; load average ${loadAverage()}`);
