@@ -17,7 +17,7 @@ async function main() {
   const app = await buildApp({ config, logger: false });
   const held = new Map<string, Held>();
 
-  app.get<{ Params: { source: string; z: string; x: string; y: string } }>('/bench/ceiling/:source/:z/:x/:y.mvt', { compress: false, schema: { hide: true } }, async (request, reply: FastifyReply) => {
+  app.get<{ Params: { source: string; z: string; x: string; y: string } }>('/bench/ceiling/:source/:z/:x/:y.mvt', { config: { compress: false }, schema: { hide: true } }, async (request, reply: FastifyReply) => {
     const { source, z, x, y } = request.params;
     const key = `${source}/${z}/${x}/${y}`;
     let tile = held.get(key);
