@@ -464,8 +464,11 @@ describe('route application lifecycle', () => {
     const letter = await call('carrier', 'GET', `/api/permits/applications/${id}/decision-letter.html`);
     expect(letter.body).toContain(`trước ngày ${route.rows[0].until}`);
 
+    expect(approved.json().assetStatus).toBe('permitted');
     const built = await call('carrier', 'POST', `/api/permits/applications/${id}/built`, { version: approved.json().version });
     expect(built.statusCode, built.body).toBe(200);
+    // The summary carries the route's status, so a reloaded list no longer offers "report built" again.
+    expect(built.json().assetStatus).toBe('active');
     expect((await database.pool.query(`SELECT status FROM fibre_routes WHERE id = $1`, [routeId])).rows[0].status).toBe('active');
     expect((await logOf('fibre_route', routeId)).at(-1)).toMatchObject({ action: 'update', before: { status: 'permitted' }, after: { status: 'active' } });
     const again = await call('carrier', 'POST', `/api/permits/applications/${id}/built`, { version: built.json().version });

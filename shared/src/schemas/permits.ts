@@ -185,6 +185,8 @@ export const ApplicationSummary = z.object({
   decisionNumber: z.string().nullable(),
   siteId: z.number().int().nullable(),
   fibreRouteId: z.number().int().nullable(),
+  /** Status of the permitted site or route (permitted until reported built, then active); null before approval. */
+  assetStatus: z.string().nullable(),
   version: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -219,7 +219,7 @@ function MyApplications() {
                   </td>
                   <td>{a.submittedAt ? date(a.submittedAt) : '—'}</td>
                   <td>
-                    {a.status === 'approved' && !builtIds.includes(a.id) && (
+                    {a.status === 'approved' && a.assetStatus === 'permitted' && !builtIds.includes(a.id) && (
                       <button type="button" className="p2-link" onClick={() => void reportBuilt(a)} data-testid="report-built">
                         {t2('carrier.reportBuilt')}
                       </button>

@@ -38,6 +38,7 @@ interface SummaryRow {
   decision_number: string | null;
   site_id: number | null;
   fibre_route_id: number | null;
+  asset_status: string | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -47,6 +48,7 @@ interface SummaryRow {
 const SUMMARY_SELECT = sql`SELECT a.id, a.reference, a.kind, a.applicant_carrier_id, c.code AS applicant_code, c.name AS applicant_name, a.status,
        a.current_revision, ST_AsGeoJSON(r.geom, 7) AS geojson, ${worstVerdictSql(sql`r.id`)} AS worst_verdict,
        a.submitted_at, a.decided_at, a.decision_reason, a.decision_number, a.site_id, a.fibre_route_id, a.version, a.created_at, a.updated_at,
+       coalesce((SELECT s.status::text FROM sites s WHERE s.id = a.site_id), (SELECT f.status::text FROM fibre_routes f WHERE f.id = a.fibre_route_id)) AS asset_status,
        coalesce(a.submitted_at, a.created_at) AS sort_at
   FROM permit_applications a
   JOIN carriers c ON c.id = a.applicant_carrier_id
@@ -70,6 +72,7 @@ function toSummary(r: SummaryRow): ApplicationSummary {
     decisionNumber: r.decision_number,
     siteId: r.site_id,
     fibreRouteId: r.fibre_route_id,
+    assetStatus: r.asset_status,
     version: r.version,
     createdAt: toIso(r.created_at),
     updatedAt: toIso(r.updated_at),
