@@ -80,7 +80,7 @@ async function ftth(client: pg.PoolClient, v: number): Promise<number> {
 describe('FTTH drop distance along the road network', () => {
   it('an L-shaped road: 5 locations ready in a straight line, 2 along the road (P1 is 180 m away but 250 m along)', () =>
     inRollback(pool, async (client) => {
-      const { v } = await lRoadFixture(client);
+      const { v, ap } = await lRoadFixture(client);
       await recomputeFullWith(client);
       expect(await ftth(client, v)).toBe(5);
       const network = await loadRoads(client, [
@@ -101,7 +101,12 @@ describe('FTTH drop distance along the road network', () => {
       expect(ready.rows.map((r) => r.code)).toEqual([`roads-p2-${v}`, `roads-p3-${v}`]);
       // The footprint: the buffer of the 150 m leg by 50 m, 150·100 + π·50² = 22 854 m²; its two end caps are drawn
       // in 15° steps (a 24-gon: 12·50²·sin 15° = 7 764.6 m² instead of 7 854.0), so 22 764.6 m².
-      const area = await client.query<{ a: number }>(`SELECT ST_Area(ST_Transform(reach, ${SRID})) AS a FROM coverage_contributors WHERE technology = 'FTTH'`);
+      // This access point's footprint only: the shared test database holds other files' committed contributors.
+      const area = await client.query<{ a: number }>(
+        `SELECT ST_Area(ST_Transform(reach, ${SRID})) AS a FROM coverage_contributors WHERE technology = 'FTTH' AND kind = 'access_point' AND source_id = $1`,
+        [ap],
+      );
+      expect(area.rows).toHaveLength(1);
       expect(area.rows[0]!.a).toBeCloseTo(150 * 100 + 12 * 50 ** 2 * Math.sin(Math.PI / 12), 0);
       // Switched back to the straight line: 5 again.
       await setRoadMode(pgRunner(client), false);
