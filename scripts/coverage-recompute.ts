@@ -15,12 +15,26 @@ import { recomputeFullCoverage } from '../server/src/modules/coverage/coverage.r
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** A full recompute printing each phase and, at most once a second, the villages done (also run by data:roads). */
+export async function recomputeWithProgress(pool: pg.Pool, started = Date.now()): Promise<void> {
+  let lastPrint = 0;
+  await recomputeFullCoverage(pool, {
+    onPhase: (phase, seconds) => process.stdout.write(`  ✓ ${phase} (${seconds.toFixed(1)} s)\n`),
+    onProgress: (done, total) => {
+      const now = Date.now();
+      if (now - lastPrint < 1000 && done < total) return;
+      lastPrint = now;
+      const pct = total ? Math.round((100 * done) / total) : 100;
+      process.stdout.write(`  ${((now - started) / 1000).toFixed(1).padStart(6)} s  villages ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${pct}%)\n`);
+    },
+  });
+}
+
 async function main() {
   const url = await bringUpDatabase({ database: 'registry', url: process.env.DATABASE_URL, projectRoot: root });
   await runMigrations(url);
   const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'registry-coverage-recompute' });
   const started = Date.now();
-  let lastPrint = 0;
   try {
     const counts = await pool.query<{ villages: number; sectors: number; locations: number }>(
       `SELECT (SELECT count(*) FROM villages)::int AS villages, (SELECT count(*) FROM sectors)::int AS sectors, (SELECT count(*) FROM locations)::int AS locations`,
@@ -31,16 +45,7 @@ async function main() {
       return;
     }
     console.log(`▶ recomputing coverage: ${c.villages.toLocaleString('en-US')} villages, ${c.sectors.toLocaleString('en-US')} sectors, ${c.locations.toLocaleString('en-US')} locations`);
-    await recomputeFullCoverage(pool, {
-      onPhase: (phase, seconds) => process.stdout.write(`  ✓ ${phase} (${seconds.toFixed(1)} s)\n`),
-      onProgress: (done, total) => {
-        const now = Date.now();
-        if (now - lastPrint < 1000 && done < total) return;
-        lastPrint = now;
-        const pct = total ? Math.round((100 * done) / total) : 100;
-        process.stdout.write(`  ${((now - started) / 1000).toFixed(1).padStart(6)} s  villages ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${pct}%)\n`);
-      },
-    });
+    await recomputeWithProgress(pool, started);
     const run = await pool.query<{ id: number; parameters_hash: string }>(`SELECT id, parameters_hash FROM coverage_runs WHERE kind = 'full' ORDER BY id DESC LIMIT 1`);
     console.log(`✓ coverage recomputed in ${((Date.now() - started) / 1000).toFixed(1)} s (run ${run.rows[0]?.id}, parameters ${run.rows[0]?.parameters_hash})`);
   } finally {

@@ -23,8 +23,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { bringUpDatabase } from './lib/database';
 import { runMigrations } from './lib/migrations';
+import { recomputeWithProgress } from './coverage-recompute';
 import { pgRunner, selectMetricSrid } from '../server/src/modules/coverage/coverage.queries';
-import { recomputeFullCoverage } from '../server/src/modules/coverage/coverage.recompute';
 import { loadRoadFile, type RoadLoadOptions } from '../server/src/modules/coverage/coverage.roads';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,16 +73,7 @@ async function main() {
       client.release();
     }
     console.log('▶ recomputing coverage');
-    let lastPrint = 0;
-    await recomputeFullCoverage(pool, {
-      onPhase: (phase, seconds) => console.log(`  ✓ ${phase} (${seconds.toFixed(1)} s)`),
-      onProgress: (done, total) => {
-        const now = Date.now();
-        if (now - lastPrint < 1000 && done < total) return;
-        lastPrint = now;
-        console.log(`  ${at()}  villages ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`);
-      },
-    });
+    await recomputeWithProgress(pool, started);
     console.log(`✓ done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await pool.end();
