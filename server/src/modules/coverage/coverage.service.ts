@@ -143,14 +143,20 @@ export function createCoverageService(deps: CoverageServiceDeps) {
    * 1–14 s for a statement that runs in ~100 ms.
    */
   async function summaryRows(level: string, parentId: number | null, asOf: string | null) {
+    return readOnly(async (tx) => {
+      await setLocalJit(tx, 'off');
+      return selectSummaryRowsEitherScheme(tx, { level, parentId, asOf });
+    });
+  }
+
+  /** `fn` on one connection in a read-only transaction, so its SET LOCALs hold for its statements and end with them. */
+  async function readOnly<T>(fn: (tx: Runner) => Promise<T>): Promise<T> {
     const client = await deps.pool.connect();
     try {
       await client.query('BEGIN READ ONLY');
-      const tx = pgRunner(client);
-      await setLocalJit(tx, 'off');
-      const rows = await selectSummaryRowsEitherScheme(tx, { level, parentId, asOf });
+      const result = await fn(pgRunner(client));
       await client.query('COMMIT');
-      return rows;
+      return result;
     } catch (error) {
       await client.query('ROLLBACK');
       throw error;
@@ -303,20 +309,8 @@ export function createCoverageService(deps: CoverageServiceDeps) {
 
     async whatIf(input: WhatIfInput): Promise<WhatIfResult> {
       await checkPoint(input.geometry as AnyGeometry, 'geometry');
-      // On one connection in a read-only transaction, so that whatIf's
-      // "JIT off" (SET LOCAL) holds for its statements and ends with them.
-      const client = await deps.pool.connect();
-      try {
-        await client.query('BEGIN READ ONLY');
-        const result = await whatIf(pgRunner(client), input);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+      // Read-only on one connection: whatIf's "JIT off" (SET LOCAL) holds for its statements and ends with them.
+      return readOnly((tx) => whatIf(tx, input));
     },
 
     async suggestions(input: SuggestionsInput): Promise<SuggestionsResult> {
