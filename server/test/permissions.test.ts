@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, testDatabase, unique } from './helpers';
-import { buildWorld, ensureProvince, EVERYONE, siteBody, square, type Who, type World } from './registry-fixtures';
+import { testDatabase, unique } from './helpers';
+import { EVERYONE, siteBody, square, useRegistryWorld, type Who, type World } from './registry-fixtures';
 import { SPECS, type ResourceSpec, type SpecContext } from './registry-specs';
 
 // The permission matrix: every role × every action × every resource,
@@ -13,11 +13,10 @@ const db = testDatabase();
 let app: FastifyInstance;
 let world: World;
 let ctx: SpecContext;
+let provinceId: number;
 
+useRegistryWorld(db, (o) => ({ app, world, provinceId } = o));
 beforeAll(async () => {
-  const provinceId = await ensureProvince(db.pool);
-  app = await buildTestApp();
-  world = await buildWorld(app, db.pool);
   const commune = await db.pool.query<{ id: number }>(
     `INSERT INTO admin_units (code, name, unit_type, level, parent_id, boundary, valid_from, source)
      VALUES ($1, 'Xã A', 'Xã', 'commune', $2, ST_Multi(ST_MakeEnvelope(106.05, 21.1, 106.5, 21.45, 4326)), '2024-01-01', 'test') RETURNING id`,
@@ -29,10 +28,6 @@ beforeAll(async () => {
   );
   const site = await post('carrierA', '/api/sites', siteBody());
   ctx = { siteId: site.id, provinceId, communeId: commune.rows[0]!.id, villageId: village.rows[0]!.id };
-});
-afterAll(async () => {
-  await app.close();
-  await db.close();
 });
 
 async function call(who: Who, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) {

@@ -1,7 +1,9 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Role } from '@registry/shared/enums';
-import { createTestCarrier, createTestUser, loginHeaders, unique } from './helpers';
+import type { Database } from '../src/db/client';
+import { buildTestApp, createTestCarrier, createTestUser, loginHeaders, unique } from './helpers';
 
 // Fixtures for the registry API tests: a small province polygon (the province
 // guard needs one), two carriers, and a logged-in user of every role.
@@ -52,6 +54,37 @@ export async function buildWorld(app: FastifyInstance, pool: pg.Pool): Promise<W
     headers: { admin: admin.headers, planner: planner.headers, officer: officer.headers, carrierA: a.headers, carrierB: b.headers, public: { 'accept-language': 'en' } },
     userIds: { admin: admin.id, planner: planner.id, officer: officer.id, carrierA: a.id, carrierB: b.id },
   };
+}
+
+export interface OpenedWorld {
+  app: FastifyInstance;
+  world: World;
+  /** The test province's admin unit id. */
+  provinceId: number;
+}
+
+/**
+ * The set-up every registry API test file shares, registered as its hooks: before all its tests,
+ * the test province, an app (with `config` overrides) and a World; after all, the app and `db`
+ * closed. `opened` is handed them once they exist, to keep in the file's own variables. The app
+ * opens its own pool unless `shareDatabase`, when it runs on `db`. Hooks the file registers
+ * after this call run after this set-up and before this tear-down.
+ */
+export function useRegistryWorld(
+  db: Database,
+  opened: (o: OpenedWorld) => void,
+  options: { config?: Parameters<typeof buildTestApp>[0]; shareDatabase?: boolean } = {},
+): void {
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    const provinceId = await ensureProvince(db.pool);
+    app = await buildTestApp(options.config, options.shareDatabase ? db : undefined);
+    opened({ app, world: await buildWorld(app, db.pool), provinceId });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db.close();
+  });
 }
 
 export const point = (lon = INSIDE[0], lat = INSIDE[1]) => ({ type: 'Point', coordinates: [lon, lat] });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
-import { buildTestApp, testDatabase } from './helpers';
-import { buildWorld, ensureProvince, siteBody, type World } from './registry-fixtures';
+import { testDatabase } from './helpers';
+import { siteBody, useRegistryWorld, type World } from './registry-fixtures';
 
 // Property: whatever body, query or id a client sends, the registry answers
 // 2xx or 4xx, never 5xx. Random JSON, and near-valid bodies with one field
@@ -13,15 +13,9 @@ let app: FastifyInstance;
 let world: World;
 let siteId = 0;
 
+useRegistryWorld(db, (o) => ({ app, world } = o));
 beforeAll(async () => {
-  await ensureProvince(db.pool);
-  app = await buildTestApp();
-  world = await buildWorld(app, db.pool);
   siteId = (await app.inject({ method: 'POST', url: '/api/sites', headers: world.headers.carrierA, payload: siteBody() })).json().id;
-});
-afterAll(async () => {
-  await app.close();
-  await db.close();
 });
 
 const RESOURCES = ['sites', 'sectors', 'fibre-routes', 'access-points', 'poles', 'manholes', 'conduits', 'trenches', 'zones', 'admin-units', 'villages', 'locations', 'carriers', 'users'];

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, testDatabase, unique } from './helpers';
-import { buildWorld, ensureProvince, line, point, type World } from './registry-fixtures';
+import { testDatabase, unique } from './helpers';
+import { line, point, useRegistryWorld, type World } from './registry-fixtures';
 
 // A passive structure's create body may carry its occupancy rows (which
 // carrier holds which duct or position): the structure, the rows and their
@@ -11,15 +11,7 @@ const db = testDatabase();
 let app: FastifyInstance;
 let world: World;
 
-beforeAll(async () => {
-  await ensureProvince(db.pool);
-  app = await buildTestApp();
-  world = await buildWorld(app, db.pool);
-});
-afterAll(async () => {
-  await app.close();
-  await db.close();
-});
+useRegistryWorld(db, (o) => ({ app, world } = o));
 
 const changeLogSize = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM change_log')).rows[0]!.n;
 

@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, testDatabase } from './helpers';
-import { buildWorld, ensureProvince, siteBody, type World } from './registry-fixtures';
+import { testDatabase } from './helpers';
+import { siteBody, useRegistryWorld, type World } from './registry-fixtures';
 
 const db = testDatabase();
 let app: FastifyInstance;
 let world: World;
 
-beforeAll(async () => {
-  await ensureProvince(db.pool);
-  app = await buildTestApp();
-  world = await buildWorld(app, db.pool);
-});
-afterAll(async () => {
-  await app.close();
-  await db.close();
-});
+useRegistryWorld(db, (o) => ({ app, world } = o));
 
 describe('smoke', () => {
   it('creates a site with a sector and reads it back', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, testDatabase, unique } from './helpers';
-import { buildWorld, ensureProvince, line, point, siteBody, type World } from './registry-fixtures';
+import { testDatabase, unique } from './helpers';
+import { line, point, siteBody, useRegistryWorld, type World } from './registry-fixtures';
 import type { AssetsChanged } from '../src/lib/events';
 
 const db = testDatabase();
@@ -9,16 +9,14 @@ let app: FastifyInstance;
 let world: World;
 const events: AssetsChanged[] = [];
 
-beforeAll(async () => {
-  await ensureProvince(db.pool);
-  app = await buildTestApp({ BODY_LIMIT_BYTES: String(64 * 1024) });
-  app.events.on('assets-changed', (e) => events.push(e));
-  world = await buildWorld(app, db.pool);
-});
-afterAll(async () => {
-  await app.close();
-  await db.close();
-});
+useRegistryWorld(
+  db,
+  (o) => {
+    ({ app, world } = o);
+    app.events.on('assets-changed', (e) => events.push(e));
+  },
+  { config: { BODY_LIMIT_BYTES: String(64 * 1024) } },
+);
 
 const A = () => world.headers.carrierA;
 

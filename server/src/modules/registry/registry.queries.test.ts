@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, testDatabase } from '../../../test/helpers';
-import { buildWorld, ensureProvince, siteBody, type World } from '../../../test/registry-fixtures';
+import { testDatabase } from '../../../test/helpers';
+import { siteBody, useRegistryWorld, type World } from '../../../test/registry-fixtures';
 import type { Database } from '../../db/client';
 import { accessPointsResource } from '../access-points/access-points.descriptor';
 import { adminUnitsResource } from '../admin-units/admin-units.descriptor';
@@ -43,16 +43,13 @@ const resources: ResourceDescriptor[] = [
 const DATE_TIME_OIDS = new Set([1082, 1083, 1114, 1184, 1266]);
 const TIMESTAMP_OIDS = new Set([1114, 1184]);
 
+const database: Database = testDatabase();
 let app: FastifyInstance;
-let database: Database;
 let world: World;
 const staff: Scope = { kind: 'staff', role: 'admin' };
 
+useRegistryWorld(database, (o) => ({ app, world } = o), { shareDatabase: true });
 beforeAll(async () => {
-  database = testDatabase();
-  app = await buildTestApp({}, database);
-  await ensureProvince(database.pool);
-  world = await buildWorld(app, database.pool);
   for (let i = 0; i < 3; i += 1) {
     const res = await app.inject({
       method: 'POST',
@@ -64,11 +61,6 @@ beforeAll(async () => {
   }
   // Microseconds, so truncation to milliseconds is exercised.
   await database.pool.query(`UPDATE sites SET created_at = created_at + interval '999 microseconds', updated_at = '2026-03-04 05:06:07.999999+07' WHERE owner_carrier_id = $1`, [world.carrierA.id]);
-});
-
-afterAll(async () => {
-  await app.close();
-  await database.close();
 });
 
 /**

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, testDatabase } from '../../../test/helpers';
-import { buildWorld, ensureProvince, siteBody, type World } from '../../../test/registry-fixtures';
+import { testDatabase } from '../../../test/helpers';
+import { siteBody, useRegistryWorld, type World } from '../../../test/registry-fixtures';
 import type { Database } from '../../db/client';
 import { project } from '@registry/shared/schemas/registry-common';
 import { attachmentSelectList, createAttachmentWriter } from '../registry/attachments';
@@ -18,16 +18,13 @@ import { tenancyKind } from './tenancies';
 // rows read through pg's column parsers (timestamps with microseconds included)
 // and projected in Node through the caller's views.
 
+const database: Database = testDatabase();
 let app: FastifyInstance;
-let database: Database;
 let world: World;
 let siteId: number;
 
+useRegistryWorld(database, (o) => ({ app, world } = o), { shareDatabase: true });
 beforeAll(async () => {
-  database = testDatabase();
-  app = await buildTestApp({}, database);
-  await ensureProvince(database.pool);
-  world = await buildWorld(app, database.pool);
   const body = siteBody({
     ownerCarrierId: world.carrierA.id,
     commissionedOn: '2024-02-29',
@@ -43,11 +40,6 @@ beforeAll(async () => {
   // Microseconds that round differently from how they truncate.
   await database.pool.query(`UPDATE sectors SET created_at = '2026-03-04 05:06:07.999999+00', updated_at = '2026-03-04 05:06:07.000501+07' WHERE site_id = $1`, [siteId]);
   await database.pool.query(`UPDATE site_tenancies SET created_at = '1999-12-31 23:59:59.9995+00' WHERE site_id = $1`, [siteId]);
-});
-
-afterAll(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe('findSiteDetailBody (the GET /api/sites/:id body, written by PostgreSQL)', () => {
