@@ -20,6 +20,10 @@ useRegistryWorld(
 
 const A = () => world.headers.carrierA;
 
+/** An admin's nested site write: carrier A's site `code` with these tenancies and sectors. */
+const postNestedSite = (code: string, tenancies: Record<string, unknown>[], sectors: Record<string, unknown>[]) =>
+  app.inject({ method: 'POST', url: '/api/sites', headers: world.headers.admin, payload: siteBody({ code, ownerCarrierId: world.carrierA.id, tenancies, sectors }) });
+
 async function changeRows(objectType: string, objectId: number | string) {
   const r = await db.pool.query(`SELECT action, before, after, request_id, username, operation_id FROM change_log WHERE object_type = $1 AND object_id = $2 ORDER BY id`, [objectType, String(objectId)]);
   return r.rows;
@@ -59,21 +63,11 @@ describe('CRUD with versions and history', () => {
   it('a nested site write is one transaction: a bad sector rolls back the site, its tenancies and their change-log rows', async () => {
     const code = unique('S');
     const before = await db.pool.query('SELECT count(*)::int AS n FROM change_log');
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/sites',
-      headers: world.headers.admin,
-      payload: siteBody({
-        code,
-        ownerCarrierId: world.carrierA.id,
-        tenancies: [{ carrierId: world.carrierB.id }],
-        // The second sector's code repeats the first: the unique index refuses it, after the site and tenancies were written.
-        sectors: [
-          { code: `${code}-1`, technology: '4G', bandMhz: 1800, antennaHeightM: 30 },
-          { code: `${code}-1`, technology: '4G', bandMhz: 1800, antennaHeightM: 30 },
-        ],
-      }),
-    });
+    // The second sector's code repeats the first: the unique index refuses it, after the site and tenancies were written.
+    const res = await postNestedSite(code, [{ carrierId: world.carrierB.id }], [
+      { code: `${code}-1`, technology: '4G', bandMhz: 1800, antennaHeightM: 30 },
+      { code: `${code}-1`, technology: '4G', bandMhz: 1800, antennaHeightM: 30 },
+    ]);
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json().error.details[0]).toMatchObject({ path: 'sectors.1.code', reason: 'duplicate' });
     const site = await db.pool.query('SELECT id FROM sites WHERE code = $1', [code]);
@@ -84,20 +78,10 @@ describe('CRUD with versions and history', () => {
 
   it('a nested site write commits the site, tenancies and sectors with one operation id', async () => {
     const code = unique('S');
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/sites',
-      headers: world.headers.admin,
-      payload: siteBody({
-        code,
-        ownerCarrierId: world.carrierA.id,
-        tenancies: [{ carrierId: world.carrierB.id, position: '25 m' }],
-        sectors: [
-          { code: `${code}-1`, technology: '4G', bandMhz: 1800, antennaHeightM: 30, azimuthDeg: 0 },
-          { code: `${code}-2`, technology: '5G', bandMhz: 3500, antennaHeightM: 30, azimuthDeg: 120, carrierId: world.carrierB.id },
-        ],
-      }),
-    });
+    const res = await postNestedSite(code, [{ carrierId: world.carrierB.id, position: '25 m' }], [
+      { code: `${code}-1`, technology: '4G', bandMhz: 1800, antennaHeightM: 30, azimuthDeg: 0 },
+      { code: `${code}-2`, technology: '5G', bandMhz: 3500, antennaHeightM: 30, azimuthDeg: 120, carrierId: world.carrierB.id },
+    ]);
     expect(res.statusCode, res.body).toBe(201);
     const site = res.json();
     expect(site.tenantCount).toBe(2);
