@@ -18,7 +18,7 @@ import pg from 'pg';
 import fc from 'fast-check';
 import { inject } from 'vitest';
 import { pgRunner } from './coverage.queries';
-import { recomputeFullCoverage, recomputeFullWith, recomputeSources } from './coverage.recompute';
+import { recomputeFullCoverage, recomputeFullWith, recomputeSources, type SourceChange } from './coverage.recompute';
 import { X0, Y0, accessPoint, baseFixture, coverageRows, covered, inRollback, pointSql, sector, site, squareVillage } from './coverage.fixtures';
 
 let pool: pg.Pool;
@@ -201,6 +201,25 @@ describe('incremental recompute', () => {
       const edits = fc.sample(edit, { numRuns: 200, seed: 20261125 });
       const db = pgRunner(client);
       const pick = <T,>(xs: T[], n: number) => (xs.length ? xs[n % xs.length]! : undefined);
+      // Each kind of source: its table, the ids made so far, the change that names one.
+      const kinds = {
+        site: { table: 'sites', ids: sites, change: (id: number): SourceChange => ({ siteIds: [id] }) },
+        sector: { table: 'sectors', ids: sectors, change: (id: number): SourceChange => ({ sectorIds: [id] }) },
+        ap: { table: 'access_points', ids: aps, change: (id: number): SourceChange => ({ accessPointIds: [id] }) },
+      };
+      /** Edits the picked source of a kind (none made yet: nothing), then recomputes what it contributes. */
+      const editPicked = async (kind: keyof typeof kinds, n: number, edit: (id: number) => Promise<unknown>) => {
+        const id = pick(kinds[kind].ids, n);
+        if (id === undefined) return;
+        await edit(id);
+        await recomputeSources(db, kinds[kind].change(id));
+      };
+      const deletePicked = (kind: keyof typeof kinds, n: number) =>
+        editPicked(kind, n, async (id) => {
+          const { table, ids } = kinds[kind];
+          await client.query(`DELETE FROM ${table} WHERE id = $1`, [id]);
+          ids.splice(ids.indexOf(id), 1);
+        });
       for (const e of edits) {
         const carrier = (b: boolean) => (b ? f.carrierA : f.carrierB);
         switch (e.op) {
@@ -212,65 +231,39 @@ describe('incremental recompute', () => {
             await recomputeSources(db, { siteIds: [s], sectorIds: [sec] });
             break;
           }
-          case 'moveSite': {
-            const s = pick(sites, e.pick);
-            if (s === undefined) break;
-            await client.query(`UPDATE sites SET geom = ${pointSql(X0 + e.at.x, Y0 + e.at.y)} WHERE id = $1`, [s]);
-            await recomputeSources(db, { siteIds: [s] });
+          case 'moveSite':
+            await editPicked('site', e.pick, (s) => client.query(`UPDATE sites SET geom = ${pointSql(X0 + e.at.x, Y0 + e.at.y)} WHERE id = $1`, [s]));
             break;
-          }
-          case 'statusSite': {
-            const s = pick(sites, e.pick);
-            if (s === undefined) break;
-            await client.query('UPDATE sites SET status = $2 WHERE id = $1', [s, e.status]);
-            await recomputeSources(db, { siteIds: [s] });
+          case 'statusSite':
+            await editPicked('site', e.pick, (s) => client.query('UPDATE sites SET status = $2 WHERE id = $1', [s, e.status]));
             break;
-          }
-          case 'deleteSite': {
-            const s = pick(sites, e.pick);
-            if (s === undefined) break;
-            await client.query('DELETE FROM sites WHERE id = $1', [s]);
-            sites.splice(sites.indexOf(s), 1);
-            await recomputeSources(db, { siteIds: [s] });
+          case 'deleteSite':
+            await deletePicked('site', e.pick);
             break;
-          }
-          case 'editSector': {
-            const sec = pick(sectors, e.pick);
-            if (sec === undefined) break;
-            await client.query(
-              `UPDATE sectors SET azimuth_deg = $2, mapl_db = $3, carrier_id = $4, technology = $5 WHERE id = $1`,
-              [sec, e.az, (await import('./coverage.fixtures')).maplForRangeM(e.rangeM), carrier(e.carrier), e.tech],
+          case 'editSector':
+            await editPicked('sector', e.pick, async (sec) =>
+              client.query(`UPDATE sectors SET azimuth_deg = $2, mapl_db = $3, carrier_id = $4, technology = $5 WHERE id = $1`, [
+                sec,
+                e.az,
+                (await import('./coverage.fixtures')).maplForRangeM(e.rangeM),
+                carrier(e.carrier),
+                e.tech,
+              ]),
             );
-            await recomputeSources(db, { sectorIds: [sec] });
             break;
-          }
-          case 'deleteSector': {
-            const sec = pick(sectors, e.pick);
-            if (sec === undefined) break;
-            await client.query('DELETE FROM sectors WHERE id = $1', [sec]);
-            sectors.splice(sectors.indexOf(sec), 1);
-            await recomputeSources(db, { sectorIds: [sec] });
+          case 'deleteSector':
+            await deletePicked('sector', e.pick);
             break;
-          }
           case 'addAp':
             aps.push(await accessPoint(client, carrier(e.carrier), X0 + e.at.x, Y0 + e.at.y, 2, e.used));
             await recomputeSources(db, { accessPointIds: [aps.at(-1)!] });
             break;
-          case 'editAp': {
-            const a = pick(aps, e.pick);
-            if (a === undefined) break;
-            await client.query(`UPDATE access_points SET geom = ${pointSql(X0 + e.at.x, Y0 + e.at.y)}, ports_used = $2 WHERE id = $1`, [a, e.used]);
-            await recomputeSources(db, { accessPointIds: [a] });
+          case 'editAp':
+            await editPicked('ap', e.pick, (a) => client.query(`UPDATE access_points SET geom = ${pointSql(X0 + e.at.x, Y0 + e.at.y)}, ports_used = $2 WHERE id = $1`, [a, e.used]));
             break;
-          }
-          case 'deleteAp': {
-            const a = pick(aps, e.pick);
-            if (a === undefined) break;
-            await client.query('DELETE FROM access_points WHERE id = $1', [a]);
-            aps.splice(aps.indexOf(a), 1);
-            await recomputeSources(db, { accessPointIds: [a] });
+          case 'deleteAp':
+            await deletePicked('ap', e.pick);
             break;
-          }
         }
       }
       // Sectors whose site was deleted went with it (cascade).
