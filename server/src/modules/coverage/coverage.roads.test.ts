@@ -42,6 +42,12 @@ const POINTS: [number, number][] = [
   [150, 65],
   [10, 200],
 ];
+/** The L-shaped road of the derivation above, A(0, 0) → B(150, 0) → C(150, 100). */
+const L_ROAD: [number, number][] = [
+  [0, 0],
+  [150, 0],
+  [150, 100],
+];
 
 /** The village with the six locations P1–P6 (one unit each), the drop distance 200 m, the access point at A. */
 async function lRoadFixture(client: pg.PoolClient) {
@@ -83,13 +89,7 @@ describe('FTTH drop distance along the road network', () => {
       const { v, ap } = await lRoadFixture(client);
       await recomputeFullWith(client);
       expect(await ftth(client, v)).toBe(5);
-      const network = await loadRoads(client, [
-        [
-          [0, 0],
-          [150, 0],
-          [150, 100],
-        ],
-      ]);
+      const network = await loadRoads(client, [L_ROAD]);
       expect(network).toEqual({ vertices: 2, edges: 1 });
       await recomputeFullWith(client);
       expect(await ftth(client, v)).toBe(2);
@@ -118,11 +118,7 @@ describe('FTTH drop distance along the road network', () => {
     inRollback(pool, async (client) => {
       const { v } = await lRoadFixture(client);
       const network = await loadRoads(client, [
-        [
-          [0, 0],
-          [150, 0],
-          [150, 100],
-        ],
+        L_ROAD,
         [
           [75, -50],
           [75, 50],
@@ -137,13 +133,7 @@ describe('FTTH drop distance along the road network', () => {
   it('an access point 180 m from every road (beyond D − L = 150 m) reaches only the houses within 50 m of itself', () =>
     inRollback(pool, async (client) => {
       const { v, ap } = await lRoadFixture(client);
-      await loadRoads(client, [
-        [
-          [0, 0],
-          [150, 0],
-          [150, 100],
-        ],
-      ]);
+      await loadRoads(client, [L_ROAD]);
       // Moved to (0, 200): 180.3 m from C, 200 m from the first leg. P6 (10, 200) is 10 m away; P4 147.6 m and P3 170.9 m.
       await client.query(`UPDATE access_points SET geom = ${pointSql(OX, OY + 200)} WHERE id = $1`, [ap]);
       await recomputeFullWith(client);
@@ -153,13 +143,7 @@ describe('FTTH drop distance along the road network', () => {
   it('moving the access point (incremental) gives what a full recompute gives, with the road network loaded', () =>
     inRollback(pool, async (client) => {
       const { v, ap } = await lRoadFixture(client);
-      await loadRoads(client, [
-        [
-          [0, 0],
-          [150, 0],
-          [150, 100],
-        ],
-      ]);
+      await loadRoads(client, [L_ROAD]);
       await recomputeFullWith(client);
       expect(await ftth(client, v)).toBe(2);
       // To C: the path within 150 m is the second leg and the last 50 m of the first, x ∈ [100, 150]:
@@ -182,13 +166,7 @@ describe('road footprint cache', () => {
   it('reuses unchanged footprints and recomputes when the drop distance changes (260 m: 60 m of the second leg, P1 and P5 join)', () =>
     inRollback(pool, async (client) => {
       const { v, ap } = await lRoadFixture(client);
-      await loadRoads(client, [
-        [
-          [0, 0],
-          [150, 0],
-          [150, 100],
-        ],
-      ]);
+      await loadRoads(client, [L_ROAD]);
       await recomputeFullWith(client);
       const cached = await client.query<{ key: string }>('SELECT key FROM coverage_road_reach_cache WHERE id = $1', [ap]);
       expect(cached.rows).toHaveLength(1);
