@@ -16,10 +16,11 @@ export type GeometryKind =
   | 'MultiPolygon'
   | 'Geometry';
 
-export function geometry(kind: GeometryKind) {
+/** srid: 4326 for every stored geometry; 3857 only for tile copies the database derives (generated columns). */
+export function geometry(kind: GeometryKind, srid: 4326 | 3857 = 4326) {
   return customType<{ data: Geometry; driverData: string }>({
     dataType() {
-      return `geometry(${kind}, 4326)`;
+      return `geometry(${kind}, ${srid})`;
     },
     toDriver(value: Geometry) {
       return sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(value)}), 4326)`;

@@ -20,6 +20,14 @@ export const sites = pgTable(
       .notNull()
       .references(() => carriers.id, { onDelete: 'restrict' }),
     geom: geometry('Point').notNull(),
+    /**
+     * The same point in Web Mercator, kept by the database, for vector tiles
+     * (tiles.queries.ts): ST_Transform costs ~5 µs a point, 120 ms of a
+     * national z7 tile's 24,000 sites. Written by no one.
+     */
+    geom3857: geometry('Point', 3857)
+      .notNull()
+      .generatedAlwaysAs(sql`ST_Transform(geom, 3857)`),
     structureType: text().notNull(),
     heightM: real().notNull(),
     /** How many carriers' equipment the structure can carry, the owner included. */
