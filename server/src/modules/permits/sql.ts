@@ -24,22 +24,9 @@ export function expandByMeters(g: SQL, meters: number): SQL {
     ${meters}::float8 * 1.05 / 110574)`;
 }
 
-/** The UTM zone EPSG code of a position: 326zz north, 327zz south; zone = ⌊(lon + 180)/6⌋ + 1. */
-export function utmEpsgForLonLat(lon: number, lat: number): number {
-  const zone = Math.min(60, Math.max(1, Math.floor((lon + 180) / 6) + 1));
-  return (lat >= 0 ? 32600 : 32700) + zone;
-}
-
-/** settings.metric_srid as a number ("EPSG:n", n or {"srid": n}), or null. */
-export function parseSrid(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  if (typeof value === 'string') {
-    const m = /^(?:EPSG:)?(\d{4,6})$/i.exec(value.trim());
-    return m ? Number(m[1]) : null;
-  }
-  if (value && typeof value === 'object' && 'srid' in value) return parseSrid((value as { srid: unknown }).srid);
-  return null;
-}
+// The metric SRID: settings.metric_srid read as the coverage engine reads it, else a position's UTM zone.
+export { parseSrid } from '../coverage/coverage.queries';
+export { utmEpsgForLonLat } from '@registry/shared/radio/wedge';
 
 /** A setting's JSON value, or null. */
 export async function readSetting(db: DbOrTx, key: string): Promise<unknown> {
