@@ -163,8 +163,24 @@ export const IndicatorValue = z.object({
   meetsTarget: z.boolean().nullable(),
 });
 
+/** A unit's validity (YYYY-MM-DD; validTo null: still valid). */
+export const UnitPeriod = z.object({ validFrom: z.string(), validTo: z.string().nullable() });
+export type UnitPeriod = z.infer<typeof UnitPeriod>;
+
+/**
+ * Which administrative scheme a summary's units are of: the date asked for and the validity periods of the units
+ * listed, e.g. 2020-01-01 to 2025-06-30 for the plan's 2023–2025 units, 2025-07-01 onwards for the two-tier units.
+ */
+export const SummaryScheme = z.object({
+  /** The units are those valid on this date (the query's asOf); null: units of every period. */
+  asOf: z.string().nullable(),
+  /** The distinct validity periods of the listed units, earliest first; two or more only without asOf. */
+  periods: z.array(UnitPeriod),
+});
+
 export const CoverageSummary = z.object({
   level: z.string(),
+  scheme: SummaryScheme,
   units: z.array(z.object({ adminUnitId: z.number().int(), code: z.string(), name: z.string(), level: z.string(), indicators: z.array(IndicatorValue) })),
   computedAt: z.string().nullable(),
   model: ModelDisclosure,

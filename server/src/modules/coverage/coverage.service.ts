@@ -51,7 +51,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import { decodeCursor, toPage } from '../../lib/pagination';
 import type { ProvinceGuard } from '../geo/province-guard';
 import { greedyMaxCoverage } from './coverage.greedy';
-import { selectSummaryRowsEitherScheme } from './coverage.summary';
+import { selectSummaryRowsEitherScheme, selectUnitPeriods } from './coverage.summary';
 import {
   drizzleRunner,
   parameterMap,
@@ -140,12 +140,14 @@ export function createCoverageService(deps: CoverageServiceDeps) {
    * The roll-up (either administrative scheme, see coverage.summary.ts), read
    * with JIT off: its CTEs carry no statistics, so the planner's estimate
    * (~10^5 at provincial scale) crosses jit_above_cost and compiling took
-   * 1–14 s for a statement that runs in ~100 ms.
+   * 1–14 s for a statement that runs in ~100 ms. With the rows, the validity
+   * periods of their units (in the same snapshot): the scheme they are of.
    */
   async function summaryRows(level: string, parentId: number | null, asOf: string | null) {
     return readOnly(async (tx) => {
       await setLocalJit(tx, 'off');
-      return selectSummaryRowsEitherScheme(tx, { level, parentId, asOf });
+      const rows = await selectSummaryRowsEitherScheme(tx, { level, parentId, asOf });
+      return { rows, periods: await selectUnitPeriods(tx, rows.map((r) => r.adminUnitId)) };
     });
   }
 
@@ -256,8 +258,9 @@ export function createCoverageService(deps: CoverageServiceDeps) {
       const level = query.level ?? (await selectTopLevel(db));
       const { model } = await disclosure();
       const lastRun = await selectLastFullRun(db);
-      if (!level) return { level: '', units: [], computedAt: lastRun?.finishedAt ?? null, model };
-      const rows = await summaryRows(level, query.parentId ?? null, query.asOf ?? null);
+      const asOf = query.asOf ?? null;
+      if (!level) return { level: '', scheme: { asOf, periods: [] }, units: [], computedAt: lastRun?.finishedAt ?? null, model };
+      const { rows, periods } = await summaryRows(level, query.parentId ?? null, asOf);
       const codes = Object.values(COVERAGE_INDICATORS);
       const targets = await selectTargets(db, codes, query.year ?? null);
       const ancestors = await selectAncestors(db, rows.map((r) => r.adminUnitId));
@@ -290,6 +293,7 @@ export function createCoverageService(deps: CoverageServiceDeps) {
       };
       return {
         level,
+        scheme: { asOf, periods },
         computedAt: lastRun?.finishedAt ?? null,
         model,
         units: rows.map((r) => ({

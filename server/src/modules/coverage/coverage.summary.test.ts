@@ -35,9 +35,10 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { pgRunner, selectVillageCoveragePage, type SummaryRow } from './coverage.queries';
 import { recomputeFullWith } from './coverage.recompute';
-import { selectSummaryRowsEitherScheme } from './coverage.summary';
+import { selectSummaryRowsEitherScheme, selectUnitPeriods } from './coverage.summary';
 import { SRID, X0, Y0, accessPoint, baseFixture, inRollback, sector, site, squareVillage, type Fixture } from './coverage.fixtures';
 import { buildTestApp } from '../../../test/helpers';
+import type { CoverageSummary } from '@registry/shared/schemas/coverage';
 
 let pool: pg.Pool;
 let app: FastifyInstance;
@@ -198,6 +199,22 @@ describe('coverage summary in either administrative scheme', () => {
       expect(await provincesOn('2019-12-31')).toEqual([]);
       expect((await provincesOn(null)).sort((a, b) => a - b)).toEqual([ids.Pold, ids.Pnew].sort((a, b) => a - b));
     }));
+
+  it('names the scheme of the units listed by their validity periods', () =>
+    inRollback(pool, async (client) => {
+      const { ids } = await buildSchemes(client);
+      const db = pgRunner(client);
+      const periodsOf = async (level: string, parentId: number, asOf: string | null) =>
+        selectUnitPeriods(db, (await selectSummaryRowsEitherScheme(db, { level, parentId, asOf })).map((r) => r.adminUnitId));
+      expect(await periodsOf('commune', ids.Pnew, '2026-01-01')).toEqual([{ validFrom: '2025-07-01', validTo: null }]);
+      expect(await periodsOf('district', ids.Pold, '2025-06-30')).toEqual([{ validFrom: '2020-01-01', validTo: '2025-06-30' }]);
+      // Both schemes' provinces (no asOf): both periods, the earlier first.
+      expect(await selectUnitPeriods(db, [ids.Pnew, ids.Pold, ids.D1])).toEqual([
+        { validFrom: '2020-01-01', validTo: '2025-06-30' },
+        { validFrom: '2025-07-01', validTo: null },
+      ]);
+      expect(await selectUnitPeriods(db, [])).toEqual([]);
+    }));
 });
 
 describe('village list by a unit of either scheme', () => {
@@ -239,9 +256,22 @@ describe('GET /api/coverage/summary?asOf', () => {
     expect(details).toContainEqual(expect.objectContaining({ path: 'querystring.asOf', reason: 'invalid_format' }));
   });
 
-  it('accepts a calendar date', async () => {
+  it('accepts a calendar date, and answers with the date and the periods of the units it lists', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/coverage/summary?level=province&asOf=2024-02-29' });
     expect(res.statusCode).toBe(200);
-    expect((res.json() as { level: string }).level).toBe('province');
+    const body = res.json() as CoverageSummary;
+    expect(body.level).toBe('province');
+    expect(body.scheme.asOf).toBe('2024-02-29');
+    // Whatever provinces the shared test database holds: each period listed holds the date, and they are its units' own.
+    for (const p of body.scheme.periods) expect(p.validFrom <= '2024-02-29' && (p.validTo === null || p.validTo >= '2024-02-29')).toBe(true);
+    expect(body.scheme.periods).toEqual(await selectUnitPeriods(pgRunner(pool), body.units.map((u) => u.adminUnitId)));
+  });
+
+  it('answers asOf null without the parameter (units of every period)', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/coverage/summary?level=province' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as CoverageSummary;
+    expect(body.scheme.asOf).toBeNull();
+    expect(body.scheme.periods).toEqual(await selectUnitPeriods(pgRunner(pool), body.units.map((u) => u.adminUnitId)));
   });
 });

@@ -24,6 +24,7 @@
 // (descendants through parent_id: a new-scheme province gives its communes).
 // Without asOf every unit of the level is listed whatever its period, as
 // before the date filter existed.
+import type { UnitPeriod } from '@registry/shared/schemas/coverage';
 import type { Runner, SummaryRow } from './coverage.queries';
 
 export interface SummaryFilter {
@@ -52,6 +53,16 @@ export function villagesViaCounterpartSql(unitIdsSql: string): string {
              ORDER BY cv.id, CASE WHEN pn.n > 1 THEN ST_Covers(po.boundary, ST_PointOnSurface(cv.boundary)) END DESC NULLS LAST,
                       pl.share DESC, pl.other_id) pick
            WHERE pick.other_id IN (${unitIdsSql})`;
+}
+
+/** The distinct validity periods of these units, earliest first: the scheme a summary's units are of. */
+export async function selectUnitPeriods(db: Runner, unitIds: number[]): Promise<UnitPeriod[]> {
+  return db.query<UnitPeriod>(
+    `SELECT DISTINCT to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(valid_to, 'YYYY-MM-DD') AS "validTo"
+       FROM admin_units WHERE id = ANY($1::int[])
+      ORDER BY 1, 2 NULLS LAST`,
+    [unitIds],
+  );
 }
 
 export async function selectSummaryRowsEitherScheme(db: Runner, filter: SummaryFilter): Promise<SummaryRow[]> {
