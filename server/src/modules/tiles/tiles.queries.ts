@@ -28,11 +28,12 @@ export const TILE_BUFFER = 64;
 const CIRCUMFERENCE_M = 40075016.68557849;
 
 /**
- * Tile envelope in 3857 and, for the index, the same envelope plus the
- * buffer in 4326 (a Mercator rectangle is a lon/lat rectangle).
+ * Tile envelope in 3857, the same plus the buffer, and that again in 4326
+ * for the index (a Mercator rectangle is a lon/lat rectangle).
  */
 const BOUNDS_CTE = `bounds AS (
   SELECT ST_TileEnvelope(:z, :x, :y) AS env,
+         ST_TileEnvelope(:z, :x, :y, margin => ${TILE_BUFFER / TILE_EXTENT}) AS env_buffered,
          ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => ${TILE_BUFFER / TILE_EXTENT}), 4326) AS env_ll
 )`;
 
@@ -68,21 +69,23 @@ function gridOf(layer: LayerDefinition): TileGrid {
  * Geometry for ST_AsMVTGeom: points are only projected; lines and polygons are
  * first clipped to the buffered tile in 4326 (cheap, and it spares projecting
  * a whole district for a z14 tile), then simplified with a tolerance of one
- * tile unit at this zoom (the grid ST_AsMVTGeom snaps to anyway).
+ * tile unit at this zoom (the grid ST_AsMVTGeom snaps to anyway). A layer with
+ * a stored Web Mercator copy (tileGeom3857Sql) is read from it instead: no
+ * projection at all, the clip done in 3857.
  *
  * keepSmall: a polygon smaller than a tile unit collapses on the grid and
  * ST_AsMVTGeom drops it; such a feature is drawn instead as the one-unit
  * square around its (clipped) bounding box, so every village in the tile is
  * still coloured. Computed only for the features that collapsed.
  */
-function mvtGeometrySql(geom: string, geometryType: LayerDefinition['geometryType'], grid: TileGrid = DETAIL_GRID, keepSmall = false): string {
+function mvtGeometrySql(geom: string, geometryType: LayerDefinition['geometryType'], grid: TileGrid = DETAIL_GRID, keepSmall = false, geom3857?: string): string {
   const { extent, buffer } = grid;
-  if (geometryType === 'Point') return `ST_AsMVTGeom(ST_Transform(${geom}, 3857), bounds.env, ${extent}, ${buffer}, true)`;
+  if (geometryType === 'Point') return `ST_AsMVTGeom(${geom3857 ?? `ST_Transform(${geom}, 3857)`}, bounds.env, ${extent}, ${buffer}, true)`;
   const unit = `(${CIRCUMFERENCE_M} / (${extent} * 2 ^ :z))`;
-  const clipped = `ST_ClipByBox2D(${geom}, bounds.env_ll)`;
-  const drawn = `ST_AsMVTGeom(ST_Simplify(ST_Transform(${clipped}, 3857), ${unit}, true), bounds.env, ${extent}, ${buffer}, true)`;
+  const clipped = geom3857 ? `ST_ClipByBox2D(${geom3857}, bounds.env_buffered)` : `ST_Transform(ST_ClipByBox2D(${geom}, bounds.env_ll), 3857)`;
+  const drawn = `ST_AsMVTGeom(ST_Simplify(${clipped}, ${unit}, true), bounds.env, ${extent}, ${buffer}, true)`;
   if (!keepSmall) return drawn;
-  const square = `ST_AsMVTGeom(ST_Expand(ST_Envelope(ST_Transform(${clipped}, 3857)), ${unit} / 2), bounds.env, ${extent}, ${buffer}, true)`;
+  const square = `ST_AsMVTGeom(ST_Expand(ST_Envelope(${clipped}), ${unit} / 2), bounds.env, ${extent}, ${buffer}, true)`;
   return `coalesce(${drawn}, CASE WHEN NOT ST_IsEmpty(${clipped}) THEN ${square} END)`;
 }
 
@@ -103,7 +106,8 @@ const wire = (mvt: string) => `encode(${mvt}, 'base64')`;
 
 /** The tile statement of one layer for one audience (placeholders :z :x :y [:carrier] [:cov_carrier]). */
 export function layerTileTemplate(layer: LayerDefinition, audience: Audience, options: LayerTileOptions = {}): string {
-  const from = options.coverageCarrier ? layer.from.replace(VILLAGE_COVERAGE_ANY, VILLAGE_COVERAGE_CARRIER) : layer.from;
+  const tableFrom = layer.tileFrom ?? layer.from;
+  const from = options.coverageCarrier ? tableFrom.replace(VILLAGE_COVERAGE_ANY, VILLAGE_COVERAGE_CARRIER) : tableFrom;
   const where = [`${layer.geomSql} && bounds.env_ll`, rowFilterSql(layer, audience)];
   if (layer.tileWhere) where.push(layer.tileWhere);
   if (layer.temporal && options.day && layer.id === 'admin-units') where.push(validOnSql(layer.temporal.start, layer.temporal.end, options.day));
@@ -111,7 +115,7 @@ export function layerTileTemplate(layer: LayerDefinition, audience: Audience, op
   const overview = layer.overview;
   // Overview tiles: fields the map does not read at those zooms are null there, and ST_AsMVT omits nulls.
   const only = overview ? (f: LayerField) => (overview.fields.includes(f.name) ? null : `:z > ${overview.maxZoom}`) : undefined;
-  const columns = [`${layer.idSql} AS id`, `${mvtGeometrySql(layer.geomSql, layer.geometryType, grid, overview !== undefined)} AS geom`, ...projectionSql(layer, audience, only)];
+  const columns = [`${layer.idSql} AS id`, `${mvtGeometrySql(layer.geomSql, layer.geometryType, grid, overview !== undefined, layer.tileGeom3857Sql)} AS geom`, ...projectionSql(layer, audience, only)];
   return `WITH ${BOUNDS_CTE}
 SELECT ${wire(`coalesce((
   SELECT ST_AsMVT(mvt, '${layer.id}', ${grid.extent}, 'geom', 'id') FROM (

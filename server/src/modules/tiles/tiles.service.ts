@@ -359,12 +359,11 @@ export function createTileService(deps: TileServiceDeps) {
       if (!layerVisibleTo(layer, audience)) throw new UnauthenticatedError(`The ${source} layer is not open data: log in or send an API token`);
       if (query.carrier) await resolveCoverageCarrier(layer, audience, query.carrier);
       const fields = fieldsFor(layer, audience.kind === 'carrier' ? 'carrier-own' : audience);
+      const overview = layer.overview ? ` Up to z${layer.overview.maxZoom} tiles carry only ${layer.overview.fields.join(', ')} on a ${layer.overview.extent}-unit grid.` : '';
       const notes =
-        layer.id === 'villages'
-          ? ` Shares are of any carrier; ?carrier=CODE gives one carrier's shares (logged-in callers; a carrier only its own).${layer.overview ? ` Up to z${layer.overview.maxZoom} tiles carry only ${layer.overview.fields.join(', ')} on a ${layer.overview.extent}-unit grid.` : ''}`
-          : audience.kind === 'carrier' && layer.ownerSql
-            ? ' Confidential fields are set only on your own carrier\'s features.'
-            : '';
+        (layer.id === 'villages' ? " Shares are of any carrier; ?carrier=CODE gives one carrier's shares (logged-in callers; a carrier only its own)." : '') +
+        overview +
+        (audience.kind === 'carrier' && layer.ownerSql ? " Confidential fields are set only on your own carrier's features." : '');
       return {
         ...common,
         name: layer.id,

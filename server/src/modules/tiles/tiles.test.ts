@@ -205,6 +205,31 @@ describe('vector tiles', () => {
     await db.pool.query('DELETE FROM villages WHERE id = $1', [tiny]);
   });
 
+  it('overview site tiles (z7–z8) keep every site on a 1024 grid with only what the map draws from (owner, status, tenants); z9 has every public field', async () => {
+    for (const z of [7, 8]) {
+      const t = tileOf(DENSE_POINT[0], DENSE_POINT[1], z);
+      const { tile } = await getTile(`/tiles/sites/${t.z}/${t.x}/${t.y}.mvt`);
+      expect(tile.layers.sites!.extent).toBe(1024);
+      const sites = features(tile, 'sites');
+      expect(sites.length, `z${z}`).toBe(await countInTile('t.geom', 'sites t', PUBLIC_SITES, t));
+      const shared = sites.find((f) => f.id === fx.denseSiteIds[1])!;
+      expect(shared.properties).toEqual({ owner: fx.carrierA.code, status: 'active', tenants: 2 });
+      // The point where the database has it, to within the 1024 grid's unit.
+      const { lon, lat } = (await db.pool.query<{ lon: number; lat: number }>('SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM sites WHERE id = $1', [shared.id])).rows[0]!;
+      const n = 2 ** z;
+      const px = ((lon + 180) / 360) * n - t.x;
+      const py = (1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2 * n - t.y;
+      const p = shared.loadGeometry()[0]![0]!;
+      expect(Math.abs(p.x - px * 1024)).toBeLessThanOrEqual(0.5);
+      expect(Math.abs(p.y - py * 1024)).toBeLessThanOrEqual(0.5);
+    }
+    const t9 = tileOf(DENSE_POINT[0], DENSE_POINT[1], 9);
+    const { tile } = await getTile(`/tiles/sites/${t9.z}/${t9.x}/${t9.y}.mvt`);
+    expect(tile.layers.sites!.extent).toBe(4096);
+    const row = (await db.pool.query(`SELECT code, name, height_m, structure_type FROM sites WHERE id = $1`, [fx.denseSiteIds[1]])).rows[0];
+    expect(features(tile, 'sites').find((f) => f.id === fx.denseSiteIds[1])!.properties).toMatchObject({ code: row.code, name: row.name, height_m: row.height_m, structure_type: row.structure_type, commune: 'Xã Thử', tenants: 2 });
+  });
+
   it('the basemap at z12 has villages and label points', async () => {
     const t = tileOf(106.1, 21.15, 12);
     const { tile } = await getTile(`/tiles/basemap/${t.z}/${t.x}/${t.y}.mvt`);
