@@ -272,11 +272,11 @@ export function createImportsService(deps: ImportsServiceDeps) {
       [staleAfterMs / 1000, [...running.keys()]],
     );
     const ids = r.rows.map((row) => row.id);
-    // Also staging rows of finished jobs that an earlier version of this module left behind.
+    // Their staging rows, and any of finished jobs that an earlier version of this module left behind or of
+    // jobs that are gone (import_rows has no foreign key: a job deleted while its COPY ran leaves its rows).
     await pool.query(
-      `DELETE FROM import_rows s USING import_jobs j
-        WHERE s.job_id = j.id AND (j.id = ANY($1::uuid[]) OR j.status IN ('committed', 'cancelled', 'failed'))`,
-      [ids],
+      `DELETE FROM import_rows s
+        WHERE NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.id = s.job_id AND j.status NOT IN ('committed', 'cancelled', 'failed'))`,
     );
     return ids.length;
   }

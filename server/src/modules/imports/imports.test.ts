@@ -557,6 +557,23 @@ describe('job lifecycle and limits', () => {
     await db.pool.query(`DELETE FROM import_rows WHERE job_id = $1`, [alive]);
   });
 
+  it('drops the staging rows of deleted jobs (a trigger on import_jobs, not a foreign key checked per staged row), and those of jobs already gone', async () => {
+    const job = async () => {
+      const r = await db.pool.query<{ id: string }>(`INSERT INTO import_jobs (asset_type, format, crs, status) VALUES ('sites', 'csv', 'EPSG:4326', 'validated') RETURNING id`);
+      await db.pool.query(`INSERT INTO import_rows (job_id, row_no, data) SELECT $1, n, '{}' FROM generate_series(1, 3) n`, [r.rows[0]!.id]);
+      return r.rows[0]!.id;
+    };
+    const [a, b, kept] = [await job(), await job(), await job()];
+    await db.pool.query(`DELETE FROM import_jobs WHERE id = ANY($1::uuid[])`, [[a, b]]);
+    expect([await staged(a), await staged(b), await staged(kept)]).toEqual([0, 0, 3]);
+    // Rows whose job no longer exists (its row deleted while the COPY ran) go with the next sweep.
+    const orphan = '00000000-0000-4000-8000-000000000abc';
+    await db.pool.query(`INSERT INTO import_rows (job_id, row_no, data) VALUES ($1, 1, '{}')`, [orphan]);
+    await service.recoverInterrupted();
+    expect([await staged(orphan), await staged(kept)]).toEqual([0, 3]);
+    await db.pool.query(`DELETE FROM import_jobs WHERE id = $1`, [kept]);
+  });
+
   it('takes IMPORT_MAX_ROWS and IMPORT_MAX_BYTES from the server config', () => {
     expect(importLimits({ UPLOAD_LIMIT_BYTES: 100, IMPORT_MAX_ROWS: 5, IMPORT_MAX_BYTES: undefined })).toEqual({ maxBytes: 100, maxRows: 5 });
     expect(importLimits(100, { IMPORT_MAX_ROWS: '7', IMPORT_MAX_BYTES: '50' })).toEqual({ maxBytes: 50, maxRows: 7 });
