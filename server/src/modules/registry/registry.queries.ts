@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import type { z } from 'zod';
 import type { ListFilters } from '@registry/shared/schemas/registry-common';
 import { decodeCursor, encodeCursor } from '../../lib/pagination';
 import { BadRequestError, UnauthenticatedError } from '../../errors';
+import { oneRow } from '../../db/one-row';
 import { snake, type FieldSpec, type Filter, type ResourceDescriptor, type Scope, type SortKey } from './resource';
 
 // SQL for every registry resource, generated from its descriptor. Reads
@@ -173,6 +174,10 @@ export interface ListQuery {
    */
   bodyText: string;
   bodyValues: unknown[];
+  /** The statement name of bodyText (as prepared() names it), computed once per shape. */
+  bodyName: string;
+  /** The type of the sort key (`_lastK`), to read it from text for the cursor. */
+  sortCast: SortKey['cast'];
   limit: number;
 }
 
@@ -229,13 +234,14 @@ export function buildListQuery(d: ResourceDescriptor, filters: ListFilters, scop
     shapes.set(key, texts);
   }
   if (texts.bodyParameters !== bodyValues.length) throw new Error(`${d.name}: the list body binds ${texts.bodyParameters} values, not ${bodyValues.length}`);
-  return { text: texts.text, values, countText: texts.countText, countValues, bodyText: texts.bodyText, bodyValues, limit: filters.limit };
+  return { text: texts.text, values, countText: texts.countText, countValues, bodyText: texts.bodyText, bodyValues, bodyName: texts.bodyName, sortCast: sort.cast, limit: filters.limit };
 }
 
 interface ListTexts {
   text: string;
   countText: string;
   bodyText: string;
+  bodyName: string;
   /** How many values bodyText binds (checked against the values of each request). */
   bodyParameters: number;
 }
@@ -260,7 +266,7 @@ function buildListTexts(d: ResourceDescriptor, scope: Scope, sort: SortKey, desc
     `SELECT (${countText}) AS "_n", coalesce(json_agg(${item} ORDER BY x."_r") FILTER (WHERE x."_r" <= ${limit}), '[]'::json)::text AS "items",` +
     ` (array_agg(x."_k") FILTER (WHERE x."_r" = ${limit}))[1] AS "_lastK", (array_agg(x."id") FILTER (WHERE x."_r" = ${limit}))[1] AS "_lastId", count(*)::int AS "_rows"` +
     ` FROM (SELECT ${jsonSelectList(d)}, ${sort.expr} AS "_k", row_number() OVER (ORDER BY ${sort.expr} ${direction}, t.id ${direction}) AS "_r" FROM ${d.table} t ${where} ${order}) x`;
-  return { text, countText, bodyText, bodyParameters: n };
+  return { text, countText, bodyText, bodyName: statementName(bodyText), bodyParameters: n };
 }
 
 type View = z.ZodObject<z.ZodRawShape>;
@@ -307,18 +313,28 @@ export function itemJson(d: ResourceDescriptor, scope: Scope, p: Params['bind'],
   return viewJson(d.views.public, alias);
 }
 
-/** Runs a list query's bodyText: the response body, ready to send. */
+/**
+ * Runs a list query's bodyText: the response body, ready to send. Through
+ * oneRow (db/one-row.ts): the row's columns arrive as text, in bodyText's
+ * order (_n, items, _lastK, _lastId, _rows), and are read here as pg's type
+ * parsers read them before (numbers; the sort key by its type, a timestamp
+ * through pg's own parser so the cursor is the same).
+ */
 export async function runListBody(db: Queryable, query: ListQuery): Promise<string> {
-  const result = await db.query<{ _n: number; items: string; _lastK: unknown; _lastId: number | null; _rows: number }>(prepared(query.bodyText, query.bodyValues));
-  const { _n: total, items, _lastK, _lastId, _rows } = result.rows[0]!;
-  const nextCursor = _rows > query.limit && _lastId !== null ? encodeCursor({ k: cursorKey(_lastK), id: Number(_lastId) }) : null;
-  return `{"items":${items},"total":${total},"nextCursor":${nextCursor === null ? 'null' : `"${nextCursor}"`}}`;
+  const row = (await oneRow(db, { name: query.bodyName, text: query.bodyText, values: query.bodyValues }))!;
+  const [total, items, lastK, lastId, rows] = row;
+  const nextCursor = Number(rows) > query.limit && lastId !== null ? encodeCursor({ k: cursorKey(lastK ?? null, query.sortCast), id: Number(lastId) }) : null;
+  return `{"items":${items},"total":${Number(total)},"nextCursor":${nextCursor === null ? 'null' : `"${nextCursor}"`}}`;
 }
 
-function cursorKey(value: unknown): string | number | null {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number' || typeof value === 'string') return value;
-  return value === null || value === undefined ? null : String(value);
+const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ) as (text: string) => Date;
+
+/** The cursor's sort key from its text: as the column path typed it (numbers, strings, timestamps as ISO strings). */
+function cursorKey(text: string | null, cast: SortKey['cast']): string | number | null {
+  if (text === null) return null;
+  if (cast === 'bigint' || cast === 'real') return Number(text);
+  if (cast === 'timestamptz') return parseTimestamptz(text).toISOString();
+  return text;
 }
 
 /** One full row by id, optionally locked for update; null when absent. */

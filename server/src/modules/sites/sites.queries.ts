@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { oneRow } from '../../db/one-row';
 import { attachmentSelectList } from '../registry/attachments';
 import { filtersOf, itemJson, jsonSelectList, Params, prepared, viewJson, visibility } from '../registry/registry.queries';
 import type { Scope } from '../registry/resource';
@@ -26,12 +27,14 @@ export interface SiteDetailBody {
  * when the site is absent or hidden from the scope.
  */
 export async function findSiteDetailBody(db: Pick<pg.Pool, 'query'>, id: number, scope: Scope): Promise<SiteDetailBody | null> {
-  const r = await db.query<{ _site: string; _sectors: string | null; _tenancies: string | null; version: number; status: string; ownerCarrierId: number }>(siteDetailBodyQuery(id, scope));
-  const row = r.rows[0];
+  // Through oneRow (db/one-row.ts): the columns as text, in the statement's order.
+  const query = siteDetailBodyQuery(id, scope);
+  const row = await oneRow(db, { name: query.name!, text: query.text, values: query.values! });
   if (!row) return null;
+  const [site, version, status, ownerCarrierId, sectors, tenancies] = row;
   // The site's object is `{…}` (every view has fields): its parts go before the closing brace.
-  const body = `${row._site.slice(0, -1)},"sectors":${row._sectors ?? '[]'},"tenancies":${row._tenancies ?? '[]'}}`;
-  return { body, version: row.version, status: row.status, ownerCarrierId: row.ownerCarrierId };
+  const body = `${site!.slice(0, -1)},"sectors":${sectors ?? '[]'},"tenancies":${tenancies ?? '[]'}}`;
+  return { body, version: Number(version), status: status!, ownerCarrierId: (ownerCarrierId === null ? null : Number(ownerCarrierId)) as number };
 }
 
 // The statement's text depends only on the scope's kind: every value it binds after the site id is the
