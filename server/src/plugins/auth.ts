@@ -46,9 +46,11 @@ export const SESSION_LOOKUP_SQL = `SELECT u.id AS user_id, u.username, u.display
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id_hash = $1 AND s.expires_at > now()`;
 
-// Who a session or API token is, remembered for a few seconds, keyed by the
-// token's SHA-256 (the same key the database holds), so that a client's burst
-// of requests costs one lookup instead of one round trip to PostgreSQL each.
+// Who a session or API token is, remembered for a few seconds, so that a
+// client's burst of requests costs one lookup instead of one round trip to
+// PostgreSQL each. Keyed by the token as the client sends it (hashing it
+// again on every request showed in profiles); the entry keeps the SHA-256
+// the database holds, by which a revoked token is forgotten.
 // This process forgets an entry at once when it ends it itself: logout, token
 // revocation, and any change to or removal of a user (forgetAuth, called after
 // the change commits). A change made elsewhere (another server process, SQL by
@@ -61,6 +63,8 @@ const TOKEN_KEY = 't:';
 
 interface CachedAuth {
   actor: Actor;
+  /** SHA-256 of the session id or token (its key in the database). */
+  hash: string;
   csrf: string | null;
   /** Date.now() after which the entry is dropped. */
   until: number;
@@ -112,9 +116,9 @@ function remember(key: string, value: Omit<CachedAuth, 'until'>, row: ActorRow, 
  */
 export function forgetAuth(which: { sessionId?: string; token?: string; tokenHash?: string; userId?: number }) {
   authEpoch += 1;
-  if (which.sessionId !== undefined) authCache.forget((k) => k === SESSION_KEY + sha256(which.sessionId!));
-  if (which.token !== undefined) authCache.forget((k) => k === TOKEN_KEY + sha256(which.token!));
-  if (which.tokenHash !== undefined) authCache.forget((k) => k === TOKEN_KEY + which.tokenHash);
+  if (which.sessionId !== undefined) authCache.forget((k) => k === SESSION_KEY + which.sessionId);
+  if (which.token !== undefined) authCache.forget((k) => k === TOKEN_KEY + which.token);
+  if (which.tokenHash !== undefined) authCache.forget((k, v) => k.startsWith(TOKEN_KEY) && v.hash === which.tokenHash);
   if (which.userId !== undefined) authCache.forget((_, v) => v.actor.kind === 'user' && v.actor.userId === which.userId);
 }
 
@@ -127,7 +131,8 @@ const PUBLIC: Actor = Object.freeze({ kind: 'public' } as const);
  * are not sent by browsers automatically and need none.
  */
 export default fp(async function authPlugin(app: FastifyInstance, options: { cookieSecure: boolean }) {
-  await app.register(cookie);
+  // Cookies are parsed by this plugin's onRequest hook below, not by a hook of their own (hook: false).
+  await app.register(cookie, { hook: false });
   app.decorateRequest('actor');
   app.decorateRequest('sessionCsrf');
   app.decorateRequest('ctx', function (this: FastifyRequest): RequestContext {
@@ -135,7 +140,8 @@ export default fp(async function authPlugin(app: FastifyInstance, options: { coo
   });
 
   /** A token's actor from the database (a miss in the cache); throws when it is unknown. */
-  async function lookupToken(request: FastifyRequest, hash: string) {
+  async function lookupToken(request: FastifyRequest, token: string) {
+    const hash = sha256(token);
     const epoch = authEpoch;
     // A miss also stamps last_used_at: at most once per AUTH_CACHE_MS per token.
     const result = await app.database.pool.query<ActorRow>({
@@ -149,18 +155,19 @@ export default fp(async function authPlugin(app: FastifyInstance, options: { coo
     const row = result.rows[0];
     if (!row || row.disabled) throw new UnauthenticatedError('The API token is unknown, revoked or expired');
     request.actor = toActor(row, 'token');
-    remember(TOKEN_KEY + hash, { actor: request.actor, csrf: null }, row, epoch);
+    remember(TOKEN_KEY + token, { actor: request.actor, hash, csrf: null }, row, epoch);
   }
 
   /** A session's actor from the database (a miss in the cache); an unknown or expired session is the public. */
-  async function lookupSession(request: FastifyRequest, hash: string) {
+  async function lookupSession(request: FastifyRequest, sessionId: string) {
+    const hash = sha256(sessionId);
     const epoch = authEpoch;
     const result = await app.database.pool.query<ActorRow>({ name: 'auth_session', text: SESSION_LOOKUP_SQL, values: [hash] });
     const row = result.rows[0];
     if (!row || row.disabled) return; // an expired cookie is simply the public
     request.actor = toActor(row, 'session');
     request.sessionCsrf = row.csrf_token ?? null;
-    remember(SESSION_KEY + hash, { actor: request.actor, csrf: request.sessionCsrf }, row, epoch);
+    remember(SESSION_KEY + sessionId, { actor: request.actor, hash, csrf: request.sessionCsrf }, row, epoch);
   }
 
   // A callback hook, not an async one: the public and remembered callers (nearly every request)
@@ -168,29 +175,31 @@ export default fp(async function authPlugin(app: FastifyInstance, options: { coo
   app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
     request.actor = PUBLIC;
     request.sessionCsrf = null; // also for API tokens: /api/auth/me answered them with a 500 (undefined is not null)
+    // What @fastify/cookie's own hook did: a new container per request.
+    const header = request.headers.cookie;
+    request.cookies = header ? app.parseCookie(header) : {};
     const authorization = request.headers.authorization;
     if (authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!match) return done(new UnauthenticatedError('Authorization header must be "Bearer <token>"'));
-      const hash = sha256(match[1]!);
-      const cached = authCache.get(TOKEN_KEY + hash);
+      const token = match[1]!;
+      const cached = authCache.get(TOKEN_KEY + token);
       if (cached) {
         request.actor = cached.actor;
         return done();
       }
-      lookupToken(request, hash).then(() => done(), done);
+      lookupToken(request, token).then(() => done(), done);
       return;
     }
     const sessionId = request.cookies[SESSION_COOKIE];
     if (!sessionId) return done();
-    const hash = sha256(sessionId);
-    const cached = authCache.get(SESSION_KEY + hash);
+    const cached = authCache.get(SESSION_KEY + sessionId);
     if (cached) {
       request.actor = cached.actor;
       request.sessionCsrf = cached.csrf;
       return done();
     }
-    lookupSession(request, hash).then(() => done(), done);
+    lookupSession(request, sessionId).then(() => done(), done);
   });
 
   // CSRF: a cookie-authenticated state change must carry the session's token.

@@ -9,6 +9,10 @@ import { filtersOf, sortsOf } from './registry.queries';
 import type { RegistryService } from './registry.service';
 import type { ResourceDescriptor } from './resource';
 import type { HistoryService } from '../history/history.service';
+import { idParamsCheck, listQueryCheck, withFastCheck } from '../../plugins/fast-validation';
+
+// `:id` is validated by a hand-written check before zod on every route that takes IdParams (plugins/fast-validation.ts).
+withFastCheck(IdParams, idParamsCheck);
 
 // The REST routes of a registry resource, generated from its descriptor:
 // GET /api/<name> (filters, sort, cursor), GET/PATCH/DELETE /api/<name>/:id,
@@ -74,6 +78,9 @@ export function registerResourceRoutes(app: FastifyInstance, d: ResourceDescript
   const base = `/api/${d.name}`;
   const tags = [options.tag];
   const item = d.response;
+  // `?bbox=…&limit=…` and the like are read by a hand-written check before zod (plugins/fast-validation.ts).
+  const listQuery = listQueryOf(d);
+  withFastCheck(listQuery, listQueryCheck(Object.keys(listQuery.shape)));
   // List and get bodies are written by PostgreSQL from the views' keys, not through `item`'s serializer:
   // every key a view lists must be one the response schema (and so /docs) lists.
   for (const view of [d.views.full, d.views.others, d.views.public]) {
@@ -89,7 +96,7 @@ export function registerResourceRoutes(app: FastifyInstance, d: ResourceDescript
         tags,
         summary: `List ${d.name} (roles: ${roles.read})`,
         description: 'Filter, sort and page with a stable cursor; `total` counts every match. Fields are those the caller\'s role may see.',
-        querystring: listQueryOf(d),
+        querystring: listQuery,
         response: { 200: pageOf(item) },
       },
     },
