@@ -4,6 +4,7 @@ import { AnswerCoUseRequestInput, CreateCoUseRequestInput, type CoUseRequest, ty
 import { LIMITS } from '@registry/shared/limits';
 import { api, type ApiError } from '../../api/client';
 import { useResource } from '../../api/use-resource';
+import { SubmitRow } from '../../components/form';
 import { Async, ErrorMessage } from '../../components/status';
 import { useT2 } from '../../i18n/part2.translate';
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from '../dashboard/form-errors';
@@ -73,12 +74,9 @@ export function CoUseRequestForm({ kind, id, code, applicationId, onSent }: { ki
       {errors.quantity && <span className="p2-field-error" role="alert">{errors.quantity}</span>}
       <label htmlFor={`co-use-msg-${kind}-${id}`}>{t2('carrier.coUse.message')}</label>
       <textarea id={`co-use-msg-${kind}-${id}`} rows={2} maxLength={LIMITS.textMaxLength} value={message} onChange={(e) => setMessage(e.target.value)} />
-      {error && <ErrorMessage error={error} />}
-      <div className="p2-actions">
-        <button type="submit" className="primary" disabled={busy} data-testid="co-use-send">
-          {t2('carrier.coUse.send')}
-        </button>
-      </div>
+      <SubmitRow error={error} busy={busy} testId="co-use-send">
+        {t2('carrier.coUse.send')}
+      </SubmitRow>
     </form>
   );
 }

@@ -6,7 +6,8 @@ import { CreateSectorInput, CreateSiteInput, CreateTenancyInput, UpdateSectorInp
 import { api, type ApiError } from '../../api/client';
 import { useResource } from '../../api/use-resource';
 import type { Carrier, Page } from '../../api/types';
-import { Async, ErrorMessage } from '../../components/status';
+import { SubmitRow } from '../../components/form';
+import { Async } from '../../components/status';
 import { useT2 } from '../../i18n/part2.translate';
 import { useSession } from '../../session/session';
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from '../dashboard/form-errors';
@@ -399,12 +400,9 @@ function SiteEditor({ initial, original, onSaved }: { initial: SiteForm; origina
         </button>
       </fieldset>
 
-      {error && <ErrorMessage error={error} />}
-      <div className="p2-actions">
-        <button type="submit" className="primary" disabled={busy} data-testid="site-save">
-          {t2('carrier.saveSite')}
-        </button>
-      </div>
+      <SubmitRow error={error} busy={busy} testId="site-save">
+        {t2('carrier.saveSite')}
+      </SubmitRow>
     </form>
   );
 }
