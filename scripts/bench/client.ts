@@ -15,12 +15,12 @@
 // the figures include downloading the JavaScript and the tiles. Targets: the
 // first village tile under 2 s, the below-target panel under 3 s (median).
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, startServer } from '../../client/e2e/harness';
+import { loadAverage } from './common';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // BENCH_CLIENT_DIST: another build of the client to compare (default client/dist).
@@ -69,7 +69,6 @@ const median = (xs: number[]) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const max = (xs: number[]) => Math.max(...xs);
-const loadAverage = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function reachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });

@@ -29,26 +29,10 @@ import { fileURLToPath } from 'node:url';
 import { pgRunner } from '../../server/src/modules/coverage/coverage.queries';
 import { recomputeFullCoverage, recomputeSources } from '../../server/src/modules/coverage/coverage.recompute';
 import { createCoverageService } from '../../server/src/modules/coverage/coverage.service';
+import { loadAverage, quantile, rng } from './common';
 
 interface Targets {
   fullS: number;
-}
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-};
-
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function line(label: string, value: string, target: string, ok: boolean | null) {
@@ -201,7 +185,7 @@ function dropPageCache(): boolean {
 
 async function main() {
   const edits = Number(process.env.BENCH_EDITS ?? 100);
-  console.log(`Coverage benchmark (${new Date().toISOString()}), targets for a 2-core machine; load average now ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(`Coverage benchmark (${new Date().toISOString()}), targets for a 2-core machine; load average now ${loadAverage()}`);
   const province = process.env.BENCH_PROVINCE_URL ?? process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
   const national = process.env.BENCH_NATIONAL_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry_data_national';
   await bench('default dataset (province)', province, { fullS: 10 }, edits);

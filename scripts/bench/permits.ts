@@ -16,7 +16,6 @@
 // (2 shared cores: compare figures taken under similar load).
 import type { Proposal } from '@registry/shared/schemas/permits';
 import type { Position } from '@registry/shared/geo/geometry';
-import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createDatabase } from '../../server/src/db/client';
 import { createRegistryEvents } from '../../server/src/lib/events';
@@ -24,32 +23,14 @@ import { createProvinceGuard } from '../../server/src/modules/geo/province-guard
 import { coverageWhatIfFromEngine } from '../../server/src/modules/permits/coverage-what-if';
 import { createPermitsService } from '../../server/src/modules/permits/permits.service';
 import { systemContext } from '../../server/src/context';
+import { loadAverage, quantile, rng } from './common';
 
 const TARGET_P95_MS = 200;
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-};
-
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A point `m` metres from (lon, lat) on a bearing (equirectangular; fine for 10 km). */
 function offset([lon, lat]: Position, eastM: number, northM: number): Position {
   return [lon + eastM / (111_320 * Math.cos((lat * Math.PI) / 180)), lat + northM / 110_574];
 }
-
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function line(label: string, xs: number[], loadDuring: string) {
   const p50 = quantile(xs, 0.5);
@@ -129,7 +110,7 @@ async function bench(name: string, url: string, count: number) {
         await service.preCheck(ctx, p, applicant);
         times.push(performance.now() - t0);
       }
-      line(`${label} (n=${times.length})`, times, load());
+      line(`${label} (n=${times.length})`, times, loadAverage());
     }
   } finally {
     await database.close();
@@ -140,7 +121,7 @@ async function main() {
   const count = Number(process.env.BENCH_PRECHECKS ?? 100);
   const province = process.env.BENCH_PROVINCE_URL ?? process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
   const national = process.env.BENCH_NATIONAL_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry_data_national';
-  console.log(`Permit pre-check latency (all rules, coverage what-if included); load average at start ${load()}`);
+  console.log(`Permit pre-check latency (all rules, coverage what-if included); load average at start ${loadAverage()}`);
   await bench('default dataset', province, count);
   await bench('national scale', national, count);
 }
