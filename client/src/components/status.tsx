@@ -42,11 +42,31 @@ export function ErrorMessage({ error, onRetry, title }: { error: ApiError | Erro
   );
 }
 
+interface Resource<T> {
+  data: T | null;
+  error: ApiError | null;
+  loading: boolean;
+  reload(): void;
+}
+
 /** Loading, error or content: the three states every data panel has. */
-export function Async<T>({ resource, children, empty }: { resource: { data: T | null; error: ApiError | null; loading: boolean; reload(): void }; children: (data: T) => ReactNode; empty?: (data: T) => boolean }) {
+export function Async<T>({ resource, children, empty }: { resource: Resource<T>; children: (data: T) => ReactNode; empty?: (data: T) => boolean }) {
   const { t } = useI18n();
   if (resource.error) return <ErrorMessage error={resource.error} onRetry={resource.reload} />;
   if (resource.data === null) return <Loading />;
   if (empty?.(resource.data)) return <p className="status muted">{t('status.empty')}</p>;
   return <>{children(resource.data)}</>;
+}
+
+/** A list's items as the rows of a table (`row` gives each its <tr>), through Async: the empty note when there are none. */
+export function ItemTable<I>({ resource, row }: { resource: Resource<{ items: I[] }>; row: (item: I) => ReactNode }) {
+  return (
+    <Async resource={resource} empty={(d) => d.items.length === 0}>
+      {(d) => (
+        <table className="p2-table">
+          <tbody>{d.items.map((item) => row(item))}</tbody>
+        </table>
+      )}
+    </Async>
+  );
 }

@@ -5,7 +5,7 @@ import { LIMITS } from '@registry/shared/limits';
 import { Proposal, type ApplicationSummary, type CoUseRequest, type SharedStructure } from '@registry/shared/schemas/permits';
 import { api, type ApiError } from '../../api/client';
 import { useResource } from '../../api/use-resource';
-import { Async, ErrorMessage } from '../../components/status';
+import { ErrorMessage, ItemTable } from '../../components/status';
 import { useT2 } from '../../i18n/part2.translate';
 import type { Part2Key } from '../../i18n/part2.vi';
 import { zodFieldErrors, type FieldErrors } from '../dashboard/form-errors';
@@ -206,31 +206,26 @@ function MyApplications() {
           {built}
         </p>
       )}
-      <Async resource={apps} empty={(d) => d.items.length === 0}>
-        {(d) => (
-          <table className="p2-table">
-            <tbody>
-              {d.items.map((a) => (
-                <tr key={a.id} data-reference={a.reference}>
-                  <th scope="row">{a.reference}</th>
-                  <td>{t2(`status.${a.status}` as Part2Key)}</td>
-                  <td>
-                    <VerdictBadge verdict={a.worstVerdict} />
-                  </td>
-                  <td>{a.submittedAt ? date(a.submittedAt) : '—'}</td>
-                  <td>
-                    {a.status === 'approved' && a.assetStatus === 'permitted' && !builtIds.includes(a.id) && (
-                      <button type="button" className="p2-link" onClick={() => void reportBuilt(a)} data-testid="report-built">
-                        {t2('carrier.reportBuilt')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <ItemTable
+        resource={apps}
+        row={(a) => (
+          <tr key={a.id} data-reference={a.reference}>
+            <th scope="row">{a.reference}</th>
+            <td>{t2(`status.${a.status}` as Part2Key)}</td>
+            <td>
+              <VerdictBadge verdict={a.worstVerdict} />
+            </td>
+            <td>{a.submittedAt ? date(a.submittedAt) : '—'}</td>
+            <td>
+              {a.status === 'approved' && a.assetStatus === 'permitted' && !builtIds.includes(a.id) && (
+                <button type="button" className="p2-link" onClick={() => void reportBuilt(a)} data-testid="report-built">
+                  {t2('carrier.reportBuilt')}
+                </button>
+              )}
+            </td>
+          </tr>
         )}
-      </Async>
+      />
     </div>
   );
 }

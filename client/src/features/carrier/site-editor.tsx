@@ -7,7 +7,7 @@ import { api, type ApiError } from '../../api/client';
 import { useResource } from '../../api/use-resource';
 import type { Carrier, Page } from '../../api/types';
 import { SubmitRow } from '../../components/form';
-import { Async } from '../../components/status';
+import { Async, ItemTable } from '../../components/status';
 import { useT2 } from '../../i18n/part2.translate';
 import { useSession } from '../../session/session';
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from '../dashboard/form-errors';
@@ -136,30 +136,25 @@ export function MySites() {
             {t2('carrier.newSiteRecord')}
           </button>
         </div>
-        <Async resource={sites} empty={(d) => d.items.length === 0}>
-          {(d) => (
-            <table className="p2-table">
-              <tbody>
-                {d.items.map((s) => (
-                  <tr key={s.id} data-site={s.code} className={selected === s.id ? 'p2-selected' : undefined}>
-                    <th scope="row">{s.code}</th>
-                    <td>{s.name ?? ''}</td>
-                    <td>{s.status}</td>
-                    <td className="p2-num">{s.heightM} m</td>
-                    <td className="p2-num">
-                      {s.tenantCount}/{s.tenantCount + s.freeCapacity}
-                    </td>
-                    <td>
-                      <button type="button" className="p2-link" onClick={() => { setSelected(s.id); setFlash(null); }} data-testid="site-edit">
-                        {t2('carrier.edit')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+        <ItemTable
+          resource={sites}
+          row={(s) => (
+            <tr key={s.id} data-site={s.code} className={selected === s.id ? 'p2-selected' : undefined}>
+              <th scope="row">{s.code}</th>
+              <td>{s.name ?? ''}</td>
+              <td>{s.status}</td>
+              <td className="p2-num">{s.heightM} m</td>
+              <td className="p2-num">
+                {s.tenantCount}/{s.tenantCount + s.freeCapacity}
+              </td>
+              <td>
+                <button type="button" className="p2-link" onClick={() => { setSelected(s.id); setFlash(null); }} data-testid="site-edit">
+                  {t2('carrier.edit')}
+                </button>
+              </td>
+            </tr>
           )}
-        </Async>
+        />
       </div>
       <div>
         {flash && (
