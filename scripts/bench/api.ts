@@ -9,6 +9,9 @@
 //   PGBENCH             path to pgbench (default /usr/lib/postgresql/15/bin/pgbench, else pgbench on PATH)
 //   BENCH_SERVER_ARGS   extra node options for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
 //                       (the profile is written when the server exits at the end)
+//   BENCH_FLOOR=1       also run the cases against the floor (scripts/bench/api-floor-server.ts: node:http, a pg
+//                       pool and the same statements, nothing else), each beside its own pgbench slices: the ratio
+//                       any Node.js server in the middle reaches on this machine, and the API's CPU beside the floor's
 //
 // Two cases, each at 1 and 8 concurrent clients over keep-alive HTTP, as a
 // planner (a browser session: full views, sectors included):
@@ -220,10 +223,10 @@ async function freePort(): Promise<number> {
  * and its CPU time is read from /proc apart. Request logs off (LOG_LEVEL
  * silent, as the figures measure the API, not the log sink; BENCH_LOG_LEVEL to change).
  */
-async function startServer(): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
+async function startServer(entry = join(root, 'server', 'src', 'server.ts')): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
   const port = await freePort();
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', join(root, 'server', 'src', 'server.ts')], {
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', CLIENT_DIST: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -342,40 +345,55 @@ async function main() {
     ];
 
     console.log(
-      `\n  ${'case'.padEnd(42)} ${'clients'.padStart(7)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'srv CPU ms'.padStart(10)} ${'pgbench tps'.padStart(11)} ${'ratio'.padStart(5)} ${'target'.padStart(6)} ${'load avg'.padStart(8)} ${'bytes'.padStart(6)}`,
+      `\n  ${'case'.padEnd(49)} ${'clients'.padStart(7)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'srv CPU ms'.padStart(10)} ${'pgbench tps'.padStart(11)} ${'ratio'.padStart(5)} ${'target'.padStart(6)} ${'load avg'.padStart(8)} ${'bytes'.padStart(6)}`,
     );
-    for (const c of cases) {
-      for (const clients of [1, 8]) {
-        const urls = streams(clients, c.url);
-        await load(server, urls, 1000); // warm-up
-        // Alternate short API and pgbench slices, so both see the same load on a shared machine.
-        const slices = Math.max(1, Math.round(seconds / 2));
-        const runs: Awaited<ReturnType<typeof load>>[] = [];
-        const tpsRuns: number[] = [];
-        const loads: number[] = [];
-        for (let s = 0; s < slices; s += 1) {
-          loads.push(loadavg()[0]!);
-          runs.push(await load(server, urls, (seconds * 1000) / slices));
-          tpsRuns.push(pgbench(c.script, clients, seconds / slices));
+    /** Each case at 1 and 8 clients against `target`, each slice beside a pgbench slice. */
+    const measure = async (target: { pid: number; port: number }, label: string) => {
+      for (const c of cases) {
+        for (const clients of [1, 8]) {
+          const urls = streams(clients, c.url);
+          await load(target, urls, 1000); // warm-up
+          // Alternate short API and pgbench slices, so both see the same load on a shared machine.
+          const slices = Math.max(1, Math.round(seconds / 2));
+          const runs: Awaited<ReturnType<typeof load>>[] = [];
+          const tpsRuns: number[] = [];
+          const loads: number[] = [];
+          for (let s = 0; s < slices; s += 1) {
+            loads.push(loadavg()[0]!);
+            runs.push(await load(target, urls, (seconds * 1000) / slices));
+            tpsRuns.push(pgbench(c.script, clients, seconds / slices));
+          }
+          const api = {
+            rps: runs.reduce((a, r) => a + r.rps, 0) / runs.length,
+            // Median of the slices' medians; the worst slice's p99.
+            p50: quantile(runs.map((r) => r.p50), 0.5),
+            p99: Math.max(...runs.map((r) => r.p99)),
+            cpu: quantile(runs.map((r) => r.cpuMsPerRequest), 0.5),
+            clientCpu: quantile(runs.map((r) => r.clientCpuMsPerRequest), 0.5),
+            bytes: runs.reduce((a, r) => a + r.bytes, 0) / runs.length,
+            failures: runs.reduce((a, r) => a + r.failures, 0),
+          };
+          const tps = tpsRuns.reduce((a, b) => a + b, 0) / tpsRuns.length;
+          const ratio = api.rps / tps;
+          const mark = ratio >= TARGET_RATIO ? '✓' : '✗';
+          const avgLoad = loads.reduce((a, b) => a + b, 0) / loads.length;
+          console.log(
+            `${mark} ${(label + c.name).padEnd(49)} ${String(clients).padStart(7)} ${api.rps.toFixed(0).padStart(7)} ${api.p50.toFixed(2).padStart(7)} ${api.p99.toFixed(2).padStart(7)} ${api.cpu.toFixed(2).padStart(10)} ${tps.toFixed(0).padStart(11)} ${ratio.toFixed(2).padStart(5)} ${`≥ ${TARGET_RATIO}`.padStart(6)} ${avgLoad.toFixed(1).padStart(8)} ${api.bytes.toFixed(0).padStart(6)}` +
+              (api.failures ? `  (${api.failures} non-200)` : ''),
+          );
         }
-        const api = {
-          rps: runs.reduce((a, r) => a + r.rps, 0) / runs.length,
-          // Median of the slices' medians; the worst slice's p99.
-          p50: quantile(runs.map((r) => r.p50), 0.5),
-          p99: Math.max(...runs.map((r) => r.p99)),
-          cpu: quantile(runs.map((r) => r.cpuMsPerRequest), 0.5),
-          clientCpu: quantile(runs.map((r) => r.clientCpuMsPerRequest), 0.5),
-          bytes: runs.reduce((a, r) => a + r.bytes, 0) / runs.length,
-          failures: runs.reduce((a, r) => a + r.failures, 0),
-        };
-        const tps = tpsRuns.reduce((a, b) => a + b, 0) / tpsRuns.length;
-        const ratio = api.rps / tps;
-        const mark = ratio >= TARGET_RATIO ? '✓' : '✗';
-        const avgLoad = loads.reduce((a, b) => a + b, 0) / loads.length;
-        console.log(
-          `${mark} ${c.name.padEnd(42)} ${String(clients).padStart(7)} ${api.rps.toFixed(0).padStart(7)} ${api.p50.toFixed(2).padStart(7)} ${api.p99.toFixed(2).padStart(7)} ${api.cpu.toFixed(2).padStart(10)} ${tps.toFixed(0).padStart(11)} ${ratio.toFixed(2).padStart(5)} ${`≥ ${TARGET_RATIO}`.padStart(6)} ${avgLoad.toFixed(1).padStart(8)} ${api.bytes.toFixed(0).padStart(6)}` +
-            (api.failures ? `  (${api.failures} non-200)` : ''),
-        );
+      }
+    };
+    await measure(server, '');
+    if (process.env.BENCH_FLOOR === '1') {
+      // The same requests (the floor ignores the cookie) against node:http + pg alone.
+      const floor = await startServer(join(root, 'scripts', 'bench', 'api-floor-server.ts'));
+      try {
+        const port = server.port;
+        for (const c of cases) c.url = ((url) => (random: () => number) => url(random).replace(`Host: 127.0.0.1:${port}`, `Host: 127.0.0.1:${floor.port}`))(c.url);
+        await measure(floor, 'floor: ');
+      } finally {
+        await floor.stop();
       }
     }
     console.log(
