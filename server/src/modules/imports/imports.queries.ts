@@ -93,7 +93,20 @@ export interface ClassifyOptions {
 
 export async function classifyStagedRows(client: Queryable, jobId: string, spec: ImportAssetSpec, locale: Locale, options: ClassifyOptions = {}): Promise<void> {
   const table = TABLES[spec.type];
-  for (const ref of options.skipRefs ? [] : table.sqlRefs) {
+  const refs = options.skipRefs ? [] : table.sqlRefs;
+  // The re-check of a file that only creates objects and names no large table: its outcome changes only if an
+  // object with one of its keys has appeared since the dry run (a reference or a target is all the re-check
+  // recomputes, and the columns required of a new object are the file's). One semi-join answers that; only
+  // then is every row classified again (100k new sites: 0.2 s against 1.2 s under EXPLAIN at load 5-7).
+  if (options.recheck && refs.length === 0) {
+    const r = await client.query<{ others: boolean; taken: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM import_rows s WHERE s.job_id = $1 AND s.action IS DISTINCT FROM 'create' AND s.action IS DISTINCT FROM 'skip_blank') AS others,
+              EXISTS (SELECT 1 FROM import_rows s JOIN ${table.table} t ON ${keyMatch(table)} WHERE s.job_id = $1 AND s.action = 'create') AS taken`,
+      [jobId],
+    );
+    if (!r.rows[0]!.others && !r.rows[0]!.taken) return;
+  }
+  for (const ref of refs) {
     const sameCarrier = ref.sameCarrier ? 'AND x.owner_carrier_id = s2.carrier_id' : '';
     await client.query(
       `UPDATE import_rows s SET

@@ -97,6 +97,26 @@ describe('CSV import, dry run then commit', () => {
     expect(after.rows[0]).toMatchObject({ height_m: 45, version: 2 });
   });
 
+  it('classifies again at commit when an object with one of the file\'s keys appeared after the dry run: the row updates it', async () => {
+    const s = unique('late');
+    const csv = ['code,name,structure_type,height_m,lon,lat', `${s}-1,Tram A,rooftop,12,106.2,21.3`, `${s}-2,Tram B,monopole,30,106.21,21.31`].join('\n');
+    const job = await dryRun(carrierUserA, {}, 'sites.csv', csv);
+    expect(job.actions).toMatchObject({ create: 2, update: 0 });
+    // Someone registers the first site between the dry run and the commit.
+    await db.pool.query(
+      `INSERT INTO sites (code, owner_carrier_id, geom, structure_type, height_m) VALUES ($1, $2, ST_SetSRID(ST_MakePoint(106.2, 21.3), 4326), 'rooftop', 10)`,
+      [`${s}-1`, carrierA.id],
+    );
+    const done = await commitAndWait(carrierUserA, job.id);
+    expect(done.status).toBe('committed');
+    expect(done.actions).toMatchObject({ create: 1, update: 1 });
+    const rows = await db.pool.query(`SELECT code, height_m, version FROM sites WHERE code LIKE $1 ORDER BY code`, [`${s}-%`]);
+    expect(rows.rows).toEqual([
+      { code: `${s}-1`, height_m: 12, version: 2 },
+      { code: `${s}-2`, height_m: 30, version: 1 },
+    ]);
+  });
+
   it("shows each imported object's change in its history and in the change log, from the operation's compact record", async () => {
     const s = unique('hist');
     const csv = (height: string) => ['code,name,structure_type,height_m,lon,lat', `${s}-1,Tram A,rooftop,${height},106.2,21.3`, `${s}-2,Tram B,monopole,30,106.21,21.31`].join('\n');
