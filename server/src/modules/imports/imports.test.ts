@@ -591,6 +591,17 @@ describe('job lifecycle and limits', () => {
     await db.pool.query(`INSERT INTO import_rows (job_id, row_no, data) VALUES ($1, 1, '{}')`, [orphan]);
     await service.recoverInterrupted();
     expect([await staged(orphan), await staged(kept)]).toEqual([0, 3]);
+    // TRUNCATE import_jobs (the dataset reset) empties them too; tried in a transaction rolled back, as other files' jobs share the table.
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('TRUNCATE import_jobs');
+      expect((await client.query(`SELECT count(*)::int AS n FROM import_rows`)).rows[0].n).toBe(0);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    expect(await staged(kept)).toBe(3);
     await db.pool.query(`DELETE FROM import_jobs WHERE id = $1`, [kept]);
   });
 
