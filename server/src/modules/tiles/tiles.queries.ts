@@ -69,21 +69,38 @@ function gridOf(layer: LayerDefinition): TileGrid {
  * Geometry for ST_AsMVTGeom: points are only projected; lines and polygons are
  * first clipped to the buffered tile in 4326 (cheap, and it spares projecting
  * a whole district for a z14 tile), then simplified with a tolerance of one
- * tile unit at this zoom (the grid ST_AsMVTGeom snaps to anyway). A layer with
- * a stored Web Mercator copy (tileGeom3857Sql) is read from it instead: no
- * projection at all, the clip done in 3857.
+ * tile unit at this zoom (the grid ST_AsMVTGeom snaps to anyway).
+ *
+ * A layer of small features with a stored Web Mercator copy (tileGeom3857Sql:
+ * sites, villages) is read from it as it is: no projection, and no clip or
+ * simplification of its own before ST_AsMVTGeom, which clips and snaps to the
+ * grid anyway (a village has ~8 vertices: both cost more than they saved,
+ * ~1.5 of a national z12 village tile's ~10 ms), except on an overview grid
+ * (simplifiedUpTo), where one unit is ~150 m and simplifying keeps the tile small.
  *
  * keepSmall: a polygon smaller than a tile unit collapses on the grid and
  * ST_AsMVTGeom drops it; such a feature is drawn instead as the one-unit
- * square around its (clipped) bounding box, so every village in the tile is
- * still coloured. Computed only for the features that collapsed.
+ * square around its bounding box clipped to the buffered tile, so every
+ * village in the tile is still coloured. Computed only for the features that
+ * collapsed (the clip tells a feature that only its box reaches the tile from
+ * one that is there).
  */
-function mvtGeometrySql(geom: string, geometryType: LayerDefinition['geometryType'], grid: TileGrid = DETAIL_GRID, keepSmall = false, geom3857?: string): string {
+function mvtGeometrySql(
+  geom: string,
+  geometryType: LayerDefinition['geometryType'],
+  grid: TileGrid = DETAIL_GRID,
+  keepSmall = false,
+  stored?: { geom3857: string; simplifiedUpTo?: number },
+): string {
   const { extent, buffer } = grid;
-  if (geometryType === 'Point') return `ST_AsMVTGeom(${geom3857 ?? `ST_Transform(${geom}, 3857)`}, bounds.env, ${extent}, ${buffer}, true)`;
+  if (geometryType === 'Point') return `ST_AsMVTGeom(${stored ? stored.geom3857 : `ST_Transform(${geom}, 3857)`}, bounds.env, ${extent}, ${buffer}, true)`;
   const unit = `(${CIRCUMFERENCE_M} / (${extent} * 2 ^ :z))`;
-  const clipped = geom3857 ? `ST_ClipByBox2D(${geom3857}, bounds.env_buffered)` : `ST_Transform(ST_ClipByBox2D(${geom}, bounds.env_ll), 3857)`;
-  const drawn = `ST_AsMVTGeom(ST_Simplify(${clipped}, ${unit}, true), bounds.env, ${extent}, ${buffer}, true)`;
+  const clipped = stored ? `ST_ClipByBox2D(${stored.geom3857}, bounds.env_buffered)` : `ST_Transform(ST_ClipByBox2D(${geom}, bounds.env_ll), 3857)`;
+  let shape = `ST_Simplify(${clipped}, ${unit}, true)`;
+  if (stored) {
+    shape = stored.simplifiedUpTo === undefined ? stored.geom3857 : `CASE WHEN :z <= ${stored.simplifiedUpTo} THEN ST_Simplify(${stored.geom3857}, ${unit}, true) ELSE ${stored.geom3857} END`;
+  }
+  const drawn = `ST_AsMVTGeom(${shape}, bounds.env, ${extent}, ${buffer}, true)`;
   if (!keepSmall) return drawn;
   const square = `ST_AsMVTGeom(ST_Expand(ST_Envelope(${clipped}), ${unit} / 2), bounds.env, ${extent}, ${buffer}, true)`;
   return `coalesce(${drawn}, CASE WHEN NOT ST_IsEmpty(${clipped}) THEN ${square} END)`;
@@ -115,7 +132,7 @@ export function layerTileTemplate(layer: LayerDefinition, audience: Audience, op
   const overview = layer.overview;
   // Overview tiles: fields the map does not read at those zooms are null there, and ST_AsMVT omits nulls.
   const only = overview ? (f: LayerField) => (overview.fields.includes(f.name) ? null : `:z > ${overview.maxZoom}`) : undefined;
-  const columns = [`${layer.idSql} AS id`, `${mvtGeometrySql(layer.geomSql, layer.geometryType, grid, overview !== undefined, layer.tileGeom3857Sql)} AS geom`, ...projectionSql(layer, audience, only)];
+  const columns = [`${layer.idSql} AS id`, `${mvtGeometrySql(layer.geomSql, layer.geometryType, grid, overview !== undefined, layer.tileGeom3857Sql ? { geom3857: layer.tileGeom3857Sql, simplifiedUpTo: overview?.maxZoom } : undefined)} AS geom`, ...projectionSql(layer, audience, only)];
   return `WITH ${BOUNDS_CTE}
 SELECT ${wire(`coalesce((
   SELECT ST_AsMVT(mvt, '${layer.id}', ${grid.extent}, 'geom', 'id') FROM (
