@@ -105,7 +105,12 @@ export function keyMatch(table: TableSpec): string {
   }
 }
 
-/** SQL partition of rows that would write the same object. */
+/**
+ * SQL partition of rows that would write the same object. Codes are compared
+ * byte-wise (COLLATE "C"): the same partitions as the default collation's
+ * equality, but the window's sort of 100k codes no longer goes through the
+ * locale's string comparison (~0.5 of the dry run's 1.7 s check under EXPLAIN).
+ */
 export function keyPartition(table: TableSpec): string {
-  return table.ownerColumn ? 's.carrier_id, s.code' : 's.code';
+  return table.ownerColumn ? 's.carrier_id, s.code COLLATE "C"' : 's.code COLLATE "C"';
 }
