@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback, gzipSync, constants as zlibConstants } from 'node:zlib';
 import pg from 'pg';
@@ -66,6 +67,8 @@ export interface TileServiceDeps {
   tilePoolSize?: number;
   /** Byte budget of the tile cache; 0 turns it off. */
   cacheBytes: number;
+  /** How many low-zoom tiles (see WIDE_MAX_ZOOM) may run their SQL at once; default: the CPU count. */
+  wideTileConcurrency?: number;
   events?: RegistryEvents;
   /** How far an access point's FTTH reach may go (drop distance plus slack), metres: its edit drops the villages this close. */
   accessPointReachM?: number;
@@ -154,6 +157,35 @@ function widen([minX, minY, maxX, maxY]: BBox, metres: number): BBox {
 
 const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
+/**
+ * Tiles up to this zoom are wide (a z10 tile is 39 km across): at national
+ * scale thousands of features and 50-200 ms of PostgreSQL CPU each, against
+ * 2-10 ms for a z12-z14 tile. At most wideTileConcurrency of them run their
+ * SQL at once; the others wait for a turn, in order, without a connection.
+ * The narrow tiles a user pans through then share the CPU with a few wide
+ * ones, not with as many as there are connections: on two cores with eight
+ * connections each running tile was slowed by ~4x, so the dense tiles behind a
+ * map's overview tiles took ~4x their own time.
+ */
+const WIDE_MAX_ZOOM = 10;
+
+/** Runs at most `limit` tasks at once, the rest in arrival order. */
+export function limiter(limit: number) {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
 /** Session settings of the tile connections (the benchmark gives pgbench the same through PGOPTIONS). */
 export const TILE_SESSION_OPTIONS = '-c jit=off';
 
@@ -163,6 +195,7 @@ export function createTileService(deps: TileServiceDeps) {
     : null;
   const pool = ownPool ?? deps.pool;
   const cache = new TileCache(deps.cacheBytes, TILE_BUFFER / TILE_EXTENT);
+  const wideTurn = limiter(Math.max(1, deps.wideTileConcurrency ?? availableParallelism()));
   const accessPointReachM = deps.accessPointReachM ?? 2_000;
   /** Compiled tile statements by variant (source, audience kind, carrier coverage, day). */
   const statements = new Map<string, TileStatement>();
@@ -253,7 +286,7 @@ export function createTileService(deps: TileServiceDeps) {
 
   async function makeTile(key: string, source: string, z: number, x: number, y: number, statement: TileStatement, values: Record<string, unknown>): Promise<CachedTile> {
     const epoch = cache.epoch(source);
-    const mvt = await runTileQuery(pool, statement, values);
+    const mvt = z <= WIDE_MAX_ZOOM ? await wideTurn(() => runTileQuery(pool, statement, values)) : await runTileQuery(pool, statement, values);
     const empty = mvt.length === 0;
     const gzip = empty ? mvt : await compress(mvt);
     const tile: CachedTile = {

@@ -8,7 +8,7 @@ import { createOpenDataFixture, createTestToken, DENSE_POINT, FAR_POINT, SECRET_
 import { findLayer, LAYERS } from '../layers/catalogue';
 import { layerTileTemplate, runTileQuery, tileStatement } from './tiles.queries';
 import { bboxesIntersect, TileCache, tileBBox } from './tile-cache';
-import { createTileService } from './tiles.service';
+import { createTileService, limiter } from './tiles.service';
 
 const db = testDatabase();
 let app: FastifyInstance;
@@ -401,5 +401,35 @@ describe('tile cache', () => {
     cache.invalidate('s', []);
     cache.set('k', { source: 's', z: 1, x: 0, y: 0, gzip: Buffer.alloc(10), etag: 'e', empty: false }, epoch);
     expect(cache.has('k')).toBe(false);
+  });
+});
+
+describe('wide-tile turns', () => {
+  it('run at most the limit at once and the rest in arrival order, and free a turn when a task fails', async () => {
+    const turn = limiter(2);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const releases: (() => void)[] = [];
+    const task = (i: number, fail = false) =>
+      turn(async () => {
+        started.push(i);
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running--;
+        if (fail) throw new Error(`task ${i}`);
+        return i;
+      });
+    const results = [task(0, true), task(1), task(2), task(3)].map((p) => p.then((v) => v, (e: Error) => e.message));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(started).toEqual([0, 1]);
+    while (started.length < 4 || releases.length > 0) {
+      releases.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await Promise.all(results)).toEqual(['task 0', 1, 2, 3]);
+    expect(started).toEqual([0, 1, 2, 3]);
+    expect(most).toBe(2);
   });
 });
