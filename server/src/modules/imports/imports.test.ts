@@ -220,6 +220,25 @@ describe('CSV import, dry run then commit', () => {
     expect(n.rows[0].n).toBe(0);
   });
 
+  it('flags a code given twice in the file on every row after its first, codes compared exactly', async () => {
+    const s = unique('dup');
+    const csv = [
+      'code,structure_type,height_m,lon,lat',
+      `${s}-a,rooftop,12,106.2,21.3`,
+      `${s}-A,rooftop,12,106.21,21.3`,
+      `${s}-a,rooftop,14,106.22,21.3`,
+      `${s}-b,rooftop,12,106.23,21.3`,
+      `${s}-a,rooftop,16,106.24,21.3`,
+    ].join('\n');
+    const job = await dryRun(carrierUserA, {}, 'sites.csv', csv);
+    const rows = await service.get(carrierUserA, job.id, { errorsOnly: true, after: 0, limit: 10 });
+    expect(rows.rows.items.map((r) => [r.row, r.errors.map((e) => `${e.path}:${e.reason}`)])).toEqual([
+      [3, ['code:duplicate']],
+      [5, ['code:duplicate']],
+    ]);
+    await service.cancel(carrierUserA, job.id);
+  });
+
   it("refuses a carrier's rows that name another carrier, as row errors", async () => {
     const s = unique('oth');
     const csv = ['code,carrier,structure_type,height_m,lon,lat', `${s}-1,${carrierA.code},monopole,20,106.2,21.3`, `${s}-2,${carrierB.code},monopole,20,106.25,21.3`].join('\n');
