@@ -137,7 +137,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
   await app.register(exportRoutes, { resources: exportable, service: createExportsService({ pool, resources: exportable }) });
 
   // Open data: vector tiles (role-aware, cached, invalidated by 'assets-changed') and OGC API – Features.
-  await app.register(tilesRoutes, { service: createTileService({ pool, databaseUrl: config.DATABASE_URL, cacheBytes: config.TILE_CACHE_BYTES, events }) });
+  await app.register(tilesRoutes, { service: createTileService({ pool, databaseUrl: config.DATABASE_URL, cacheBytes: config.TILE_CACHE_BYTES, tileQuerySlots: config.TILE_QUERY_SLOTS || undefined, events }) });
   await app.register(ogcRoutes, { service: createOgcService({ pool }) });
 
   await app.register(kpiRoutes, { service: createKpiService({ db: app.database.db }) });

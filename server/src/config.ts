@@ -29,6 +29,8 @@ const ConfigSchema = z.object({
   /** Optional external basemap style URL for the client; off by default. */
   BASEMAP_STYLE_URL: z.string().default(''),
   TILE_CACHE_BYTES: z.coerce.number().int().nonnegative().default(64 * 1024 * 1024),
+  /** Tile statements (cache misses) running at once; the rest wait their turn (tiles.service tileTurns). 0: the CPU count + 1. */
+  TILE_QUERY_SLOTS: z.coerce.number().int().nonnegative().default(0),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -8,7 +8,7 @@ import { createOpenDataFixture, createTestToken, DENSE_POINT, FAR_POINT, SECRET_
 import { findLayer, LAYERS } from '../layers/catalogue';
 import { layerTileTemplate, runTileQuery, tileStatement } from './tiles.queries';
 import { bboxesIntersect, TileCache, tileBBox } from './tile-cache';
-import { createTileService, limiter } from './tiles.service';
+import { createTileService, tileTurns } from './tiles.service';
 
 const db = testDatabase();
 let app: FastifyInstance;
@@ -404,32 +404,64 @@ describe('tile cache', () => {
   });
 });
 
-describe('wide-tile turns', () => {
-  it('run at most the limit at once and the rest in arrival order, and free a turn when a task fails', async () => {
-    const turn = limiter(2);
-    let running = 0;
-    let most = 0;
-    const started: number[] = [];
-    const releases: (() => void)[] = [];
-    const task = (i: number, fail = false) =>
-      turn(async () => {
-        started.push(i);
-        running++;
-        most = Math.max(most, running);
-        await new Promise<void>((resolve) => releases.push(resolve));
-        running--;
-        if (fail) throw new Error(`task ${i}`);
-        return i;
-      });
-    const results = [task(0, true), task(1), task(2), task(3)].map((p) => p.then((v) => v, (e: Error) => e.message));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(started).toEqual([0, 1]);
-    while (started.length < 4 || releases.length > 0) {
-      releases.shift()?.();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    expect(await Promise.all(results)).toEqual(['task 0', 1, 2, 3]);
-    expect(started).toEqual([0, 1, 2, 3]);
-    expect(most).toBe(2);
+describe('tile turns', () => {
+  /** Tasks that run until released, recording the order they start in and how many run at once. */
+  function harness(slots: number, wideSlots: number) {
+    const turn = tileTurns(slots, wideSlots);
+    const state = { running: 0, most: 0, wideRunning: 0, mostWide: 0, started: [] as string[] };
+    const releases = new Map<string, () => void>();
+    const run = (name: string, wide: boolean, fail = false) =>
+      turn(wide, async () => {
+        state.started.push(name);
+        state.running++;
+        state.most = Math.max(state.most, state.running);
+        if (wide) state.mostWide = Math.max(state.mostWide, ++state.wideRunning);
+        await new Promise<void>((resolve) => releases.set(name, resolve));
+        state.running--;
+        if (wide) state.wideRunning--;
+        if (fail) throw new Error(name);
+        return name;
+      }).then((v) => v, (e: Error) => `failed ${e.message}`);
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const release = async (name: string) => {
+      releases.get(name)?.();
+      releases.delete(name);
+      await tick();
+    };
+    return { run, state, release, tick };
+  }
+
+  it('run at most `slots` at once, at most `wideSlots` of them wide, narrow tiles before waiting wide ones', async () => {
+    const { run, state, release, tick } = harness(2, 1);
+    const results = [run('w1', true), run('w2', true), run('n1', false), run('n2', false), run('w3', true), run('n3', false)];
+    await tick();
+    // w1 takes the one wide slot; w2 waits for it; n1 takes the second slot.
+    expect(state.started).toEqual(['w1', 'n1']);
+    await release('w1'); // a slot frees: the waiting narrow tiles go first
+    expect(state.started).toEqual(['w1', 'n1', 'n2']);
+    await release('n1');
+    expect(state.started).toEqual(['w1', 'n1', 'n2', 'n3']);
+    await release('n2'); // no narrow tile waits: the wide ones, in arrival order
+    expect(state.started).toEqual(['w1', 'n1', 'n2', 'n3', 'w2']);
+    await release('n3');
+    expect(state.started).toHaveLength(5); // w3 waits: the one wide slot is w2's
+    await release('w2');
+    await release('w3');
+    expect(await Promise.all(results)).toEqual(['w1', 'w2', 'n1', 'n2', 'w3', 'n3']);
+    expect(state.most).toBe(2);
+    expect(state.mostWide).toBe(1);
+  });
+
+  it('free a turn when a task fails', async () => {
+    const { run, state, release, tick } = harness(1, 1);
+    const results = [run('a', false, true), run('b', true), run('c', false)];
+    await tick();
+    expect(state.started).toEqual(['a']);
+    await release('a');
+    expect(state.started).toEqual(['a', 'c']);
+    await release('c');
+    await release('b');
+    expect(await Promise.all(results)).toEqual(['failed a', 'b', 'c']);
+    expect(state.most).toBe(1);
   });
 });
