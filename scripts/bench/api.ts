@@ -34,7 +34,7 @@
 // pgbench's 2 × clients processes get that many shares of the CPU, the
 // server's one event loop one; compare srv CPU ms then.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,10 +45,10 @@ import { AUTH_CACHE_MS, randomToken, sha256 } from '../../server/src/plugins/aut
 import { buildListQuery } from '../../server/src/modules/registry/registry.queries';
 import { siteDetailBodyQuery } from '../../server/src/modules/sites/sites.queries';
 import { sitesResource } from '../../server/src/modules/sites/sites.descriptor';
+import { pgbenchPath, quantile, rng } from './common';
 
 const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
-const pgbenchPath = process.env.PGBENCH ?? (existsSync('/usr/lib/postgresql/15/bin/pgbench') ? '/usr/lib/postgresql/15/bin/pgbench' : 'pgbench');
 const GRID = 20;
 const TARGET_RATIO = 0.6;
 
@@ -62,23 +62,6 @@ interface Extent {
   sites: number;
   sectors: number;
 }
-
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-};
 
 /** One grid cell as a bbox: the same distribution the pgbench script draws. */
 function cellBox(e: Extent, i: number, j: number): [number, number, number, number] {
@@ -256,7 +239,7 @@ function pgbench(script: string, clients: number, durationSeconds: number): numb
   const dir = mkdtempSync(join(tmpdir(), 'bench-api-'));
   const file = join(dir, 'script.sql');
   writeFileSync(file, script);
-  const out = execFileSync(pgbenchPath, ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(clients), '-T', String(Math.max(1, Math.round(durationSeconds))), '-f', file, url], {
+  const out = execFileSync(pgbenchPath(), ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(clients), '-T', String(Math.max(1, Math.round(durationSeconds))), '-f', file, url], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -25,7 +25,7 @@
 // redundant, import_rows → import_jobs, checked per staged row inside the dry run's COPY, is gone (0016).
 import { execFileSync } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, statSync, writeSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase } from '../../server/src/db/client';
 import { createRegistryEvents } from '../../server/src/lib/events';
@@ -34,6 +34,7 @@ import { createImportsService } from '../../server/src/modules/imports/imports.s
 import { recomputeFullCoverage } from '../../server/src/modules/coverage/coverage.recompute';
 import { systemContext } from '../../server/src/context';
 import { runMigrations } from '../lib/migrations';
+import { loadAverage } from './common';
 
 const N = Number(process.env.BENCH_FEATURES ?? 100_000);
 const url = process.env.DATABASE_URL ?? 'postgres://registry:registry@127.0.0.1:5432/registry';
@@ -119,9 +120,8 @@ async function main() {
     return `PG:host=${u.hostname} port=${u.port || 5432} dbname=${u.pathname.slice(1)} user=${decodeURIComponent(u.username)} password=${decodeURIComponent(u.password)}`;
   })();
 
-  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`features per file: ${N}; targets: ≥ ${TARGET_RATE} features/s, ≥ 0.5 × ogr2ogr, peak RSS < ${TARGET_MEMORY_MB} MB`);
-  console.log(`load average at start (1, 5, 15 min): ${load()} on ${availableParallelism()} cores`);
+  console.log(`load average at start (1, 5, 15 min): ${loadAverage()} on ${availableParallelism()} cores`);
   console.log('file              | MB    | dry run s | commit s | features/s | ogr2ogr features/s | ratio | peak RSS MB');
   for (const f of files) {
     peak = process.memoryUsage().rss;
@@ -169,7 +169,7 @@ async function main() {
   console.log('\nwhat the targets need (≥ 20,000 features/s and ≥ 0.5 × ogr2ogr: the stricter), s for the whole import');
   console.log('file              | need ≤ s | took s | write s | verdict');
   for (const line of verdicts) console.log(line);
-  console.log(`load average at end (1, 5, 15 min): ${load()}`);
+  console.log(`load average at end (1, 5, 15 min): ${loadAverage()}`);
   // Leave nothing behind: the benchmark's rows and carrier.
   const c = await pool.query<{ id: number }>('SELECT id FROM carriers WHERE code = $1', [carrier]);
   const id = c.rows[0]!.id;

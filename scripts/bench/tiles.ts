@@ -42,6 +42,7 @@ import { bringUpDatabase } from '../lib/database';
 import { compileNamed } from '../../server/src/modules/layers/catalogue';
 import { tileOf } from '../../server/src/modules/tiles/tiles.queries';
 import { createTileService, TILE_SESSION_OPTIONS } from '../../server/src/modules/tiles/tiles.service';
+import { pgbenchPath } from './common';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const uptime = () => loadavg().map((l) => l.toFixed(2)).join(', ');
@@ -268,7 +269,7 @@ function runPgbench(url: string, tiles: Tile[], templates: (layer: string) => st
     const args = ['-n', '-M', 'prepared', '-c', String(connections), '-j', String(connections), '-T', String(seconds), '-D', 'n=0', '-l', '--log-prefix', join(dir, 'log'),
       '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), '-f', script, u.pathname.slice(1)];
     const cpu0 = childrenCpuMs();
-    const res = spawnSync('pgbench', args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGOPTIONS: TILE_SESSION_OPTIONS }, encoding: 'utf8' });
+    const res = spawnSync(pgbenchPath(), args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGOPTIONS: TILE_SESSION_OPTIONS }, encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`pgbench failed: ${res.stderr || res.error?.message}`);
     const latencies: number[] = [];
     for (const name of readdirSync(dir).filter((n) => n.startsWith('log'))) {
