@@ -42,13 +42,16 @@ describe('migrations', () => {
   });
 
   it('types geometry columns by kind in SRID 4326 with GiST indexes', async () => {
-    const r = await db.pool.query<{ f_table_name: string; type: string; srid: number }>(
-      `SELECT f_table_name, type, srid FROM geometry_columns WHERE f_table_schema = 'public'`,
+    const r = await db.pool.query<{ f_table_name: string; f_geometry_column: string; type: string; srid: number }>(
+      `SELECT f_table_name, f_geometry_column, type, srid FROM geometry_columns WHERE f_table_schema = 'public'`,
     );
-    const byTable = Object.fromEntries(r.rows.map((x) => [`${x.f_table_name}`, x]));
-    expect(byTable.sites).toMatchObject({ type: 'POINT', srid: 4326 });
-    expect(byTable.fibre_routes).toMatchObject({ type: 'LINESTRING', srid: 4326 });
-    expect(byTable.villages).toMatchObject({ type: 'MULTIPOLYGON', srid: 4326 });
+    const byColumn = Object.fromEntries(r.rows.map((x) => [`${x.f_table_name}.${x.f_geometry_column}`, x]));
+    expect(byColumn['sites.geom']).toMatchObject({ type: 'POINT', srid: 4326 });
+    expect(byColumn['fibre_routes.geom']).toMatchObject({ type: 'LINESTRING', srid: 4326 });
+    expect(byColumn['villages.boundary']).toMatchObject({ type: 'MULTIPOLYGON', srid: 4326 });
+    // The Web Mercator copies the vector tiles read (migration 0015), typed as their sources.
+    expect(byColumn['sites.geom3857']).toMatchObject({ type: 'POINT', srid: 3857 });
+    expect(byColumn['villages.boundary3857']).toMatchObject({ type: 'MULTIPOLYGON', srid: 3857 });
     const gist = await db.pool.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'public' AND indexdef ILIKE '%USING gist%'`);
     expect(gist.rows[0].n).toBeGreaterThanOrEqual(14);
   });
