@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { BBox } from '@registry/shared/geo/geometry';
+import { oneRow } from '../../db/one-row';
 import {
   bindNamed,
   compileTemplate,
@@ -222,7 +223,12 @@ export function tileOf(row: { mvt: string } | undefined): Buffer {
 /** Runs a tile statement (prepared once per connection when named). */
 export async function runTileQuery(pool: pg.Pool, statement: TileStatement, values: Record<string, unknown>): Promise<Buffer> {
   const params = bindNamed(statement.names, values);
-  const result = await pool.query<{ mvt: string }>(statement.name ? { name: statement.name, text: statement.text, values: params } : { text: statement.text, values: params });
+  if (statement.name) {
+    // The lean path of the hot reads (db/one-row.ts): the tile is the one text column.
+    const row = await oneRow(pool, { name: statement.name, text: statement.text, values: params });
+    return tileOf(row ? { mvt: row[0] ?? '' } : undefined);
+  }
+  const result = await pool.query<{ mvt: string }>({ text: statement.text, values: params });
   return tileOf(result.rows[0]);
 }
 
