@@ -4,7 +4,7 @@
 // sites.queries.ts), for a fixed planner scope, with no framework, no auth,
 // no validation beyond reading the numbers, no headers but Content-Type and
 // Content-Length. Not a server to ship: what bench:api measures it against is
-// how close the API comes to this, and what ratio to pgbench any Node.js
+// how close the API comes to this, and what ratio to pgbench a Node.js
 // server in the middle can reach on this machine.
 import http from 'node:http';
 import { buildListQuery, runListBody } from '../../server/src/modules/registry/registry.queries';

@@ -11,7 +11,7 @@
 //                       (the profile is written when the server exits at the end)
 //   BENCH_FLOOR=1       also run the cases against the floor (scripts/bench/api-floor-server.ts: node:http, a pg
 //                       pool and the same statements, nothing else), each beside its own pgbench slices: the ratio
-//                       any Node.js server in the middle reaches on this machine, and the API's CPU beside the floor's
+//                       a bare Node.js server in the middle reaches on this machine, and the API's CPU beside the floor's
 //
 // Two cases, each at 1 and 8 concurrent clients over keep-alive HTTP, as a
 // planner (a browser session: full views, sectors included):

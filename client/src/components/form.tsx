@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { ApiError } from '../api/client';
 import { ErrorMessage } from './status';
 
-/** A form's last lines: the error of its last send, if any, above its one submit button, disabled while it is busy. */
+/** A form's last lines: the error of its last send (when there is one) above its one submit button, disabled while it is busy. */
 export function SubmitRow({ error, busy, testId, children }: { error: ApiError | Error | null; busy: boolean; testId?: string; children: ReactNode }) {
   return (
     <>

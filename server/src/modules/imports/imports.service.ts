@@ -276,7 +276,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       [staleAfterMs / 1000, [...running.keys()]],
     );
     const ids = r.rows.map((row) => row.id);
-    // Their staging rows, and any of finished jobs that an earlier version of this module left behind or of
+    // Their staging rows, and those of finished jobs that an earlier version of this module left behind or of
     // jobs that are gone (import_rows has no foreign key: a job deleted while its COPY ran leaves its rows).
     await pool.query(
       `DELETE FROM import_rows s
