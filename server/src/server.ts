@@ -36,7 +36,7 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.PORT, host: config.HOST });
-  await warmUp(app.database.pool);
+  await warmUp(app.database.pool, app.log);
 }
 
 /**
@@ -46,14 +46,14 @@ async function main() {
  * staff and as the public) run once here on one connection, which the pool
  * hands out next. Nothing is read from their results; a failure is only logged.
  */
-async function warmUp(pool: Parameters<typeof runListBody>[0]) {
+async function warmUp(pool: Parameters<typeof runListBody>[0], log: { warn(message: string): void }) {
   try {
     for (const scope of [{ kind: 'staff', role: 'planner' }, { kind: 'public' }] as const) {
       await runListBody(pool, buildListQuery(sitesResource, { bbox: [0, 0, 0, 0], limit: 100 }, scope));
       await findSiteDetailBody(pool, 1, scope);
     }
   } catch (error) {
-    console.error('warm-up failed:', (error as Error).message);
+    log.warn(`warm-up failed: ${(error as Error).message}`);
   }
 }
 

@@ -34,7 +34,7 @@ export async function findSiteDetailBody(db: Pick<pg.Pool, 'query'>, id: number,
   const [site, version, status, ownerCarrierId, sectors, tenancies] = row;
   // The site's object is `{…}` (every view has fields): its parts go before the closing brace.
   const body = `${site!.slice(0, -1)},"sectors":${sectors ?? '[]'},"tenancies":${tenancies ?? '[]'}}`;
-  return { body, version: Number(version), status: status!, ownerCarrierId: (ownerCarrierId === null ? null : Number(ownerCarrierId)) as number };
+  return { body, version: Number(version), status: status!, ownerCarrierId: Number(ownerCarrierId) }; // version, status and owner are NOT NULL
 }
 
 // The statement's text depends only on the scope's kind: every value it binds after the site id is the
