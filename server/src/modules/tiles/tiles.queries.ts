@@ -97,10 +97,11 @@ function mvtGeometrySql(
   if (geometryType === 'Point') return `ST_AsMVTGeom(${stored ? stored.geom3857 : `ST_Transform(${geom}, 3857)`}, bounds.env, ${extent}, ${buffer}, true)`;
   const unit = `(${CIRCUMFERENCE_M} / (${extent} * 2 ^ :z))`;
   const clipped = stored ? `ST_ClipByBox2D(${stored.geom3857}, bounds.env_buffered)` : `ST_Transform(ST_ClipByBox2D(${geom}, bounds.env_ll), 3857)`;
-  let shape = `ST_Simplify(${clipped}, ${unit}, true)`;
-  if (stored) {
-    shape = stored.simplifiedUpTo === undefined ? stored.geom3857 : `CASE WHEN :z <= ${stored.simplifiedUpTo} THEN ST_Simplify(${stored.geom3857}, ${unit}, true) ELSE ${stored.geom3857} END`;
-  }
+  const shape = !stored
+    ? `ST_Simplify(${clipped}, ${unit}, true)`
+    : stored.simplifiedUpTo === undefined
+      ? stored.geom3857
+      : `CASE WHEN :z <= ${stored.simplifiedUpTo} THEN ST_Simplify(${stored.geom3857}, ${unit}, true) ELSE ${stored.geom3857} END`;
   const drawn = `ST_AsMVTGeom(${shape}, bounds.env, ${extent}, ${buffer}, true)`;
   if (!keepSmall) return drawn;
   const square = `ST_AsMVTGeom(ST_Expand(ST_Envelope(${clipped}), ${unit} / 2), bounds.env, ${extent}, ${buffer}, true)`;
